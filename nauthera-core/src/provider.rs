@@ -1,0 +1,357 @@
+//! The provider: configuration, storage, cache, keys, clock and randomness, assembled once and shared.
+
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use crate::cache::{Cache, MemoryCache};
+use crate::client::Client;
+use crate::config::ProviderConfig;
+use crate::discovery;
+use crate::error::{Error, ErrorCode};
+use crate::keys::{KeySet, StoredKey};
+use crate::random::{Random, SystemRandom};
+use crate::session::{BrowserSession, SessionKey};
+use crate::storage::{RevocationKey, Storage};
+use crate::time::{Clock, SystemClock, UnixTime};
+use crate::types::ClientId;
+
+/// How long a client read from the store is served from the cache.
+const CLIENT_CACHE_TTL: Duration = Duration::from_secs(60);
+
+/// Where signing keys come from.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum KeySource {
+    /// Keys live in the store; missing keys are generated on first start and rotated with
+    /// [`Provider::rotate_keys`].
+    Store,
+    /// Keys are given (for example loaded from PEM files by the binary) and never stored.
+    Static(Vec<StoredKey>),
+}
+
+/// Builds a [`Provider`]. The configuration and the store are mandatory; the rest has defaults.
+pub struct ProviderBuilder<S, C = MemoryCache> {
+    config: ProviderConfig,
+    storage: S,
+    cache: C,
+    clock: Arc<dyn Clock>,
+    random: Arc<dyn Random>,
+    key_source: KeySource,
+}
+
+impl<S, C> std::fmt::Debug for ProviderBuilder<S, C> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProviderBuilder")
+            .field("issuer", &self.config.issuer_str())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S: Storage> ProviderBuilder<S, MemoryCache> {
+    fn new(config: ProviderConfig, storage: S) -> Self {
+        Self {
+            config,
+            storage,
+            cache: MemoryCache::default(),
+            clock: Arc::new(SystemClock),
+            random: Arc::new(SystemRandom::new()),
+            key_source: KeySource::Store,
+        }
+    }
+}
+
+impl<S: Storage, C: Cache> ProviderBuilder<S, C> {
+    /// Uses another cache (a shared Redis/Valkey cache, or [`crate::cache::NoCache`]).
+    pub fn cache<C2: Cache>(self, cache: C2) -> ProviderBuilder<S, C2> {
+        ProviderBuilder {
+            config: self.config,
+            storage: self.storage,
+            cache,
+            clock: self.clock,
+            random: self.random,
+            key_source: self.key_source,
+        }
+    }
+
+    /// Uses another clock (tests).
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Uses another random source (tests).
+    pub fn random(mut self, random: Arc<dyn Random>) -> Self {
+        self.random = random;
+        self
+    }
+
+    /// Chooses where signing keys come from (default: the store).
+    pub fn key_source(mut self, key_source: KeySource) -> Self {
+        self.key_source = key_source;
+        self
+    }
+
+    /// Loads (or on first start creates) the signing keys and the session secret.
+    ///
+    /// # Errors
+    /// Storage failures, and [`Error::Crypto`] when keys do not parse or a required algorithm has no key.
+    pub async fn build(self) -> Result<Provider<S, C>, Error> {
+        let mut secret = [0_u8; 32];
+        self.random.fill(&mut secret)?;
+        let secret = self
+            .storage
+            .insert_secret_if_absent(SessionKey::SECRET_NAME, &secret)
+            .await?;
+        let now = self.clock.now();
+        let static_keys = match self.key_source {
+            KeySource::Store => {
+                ensure_keys(&self.storage, &self.config, &*self.random, now).await?;
+                None
+            }
+            KeySource::Static(keys) => Some(keys),
+        };
+        let stored = match &static_keys {
+            Some(keys) => keys.clone(),
+            None => self.storage.list_keys().await?,
+        };
+        let (set, document) = published_keys(&self.config, &stored, now)?;
+        Ok(Provider {
+            session_key: SessionKey::new(&secret),
+            keys: RwLock::new(Arc::new(set)),
+            discovery: RwLock::new(document),
+            config: self.config,
+            storage: self.storage,
+            cache: self.cache,
+            clock: self.clock,
+            random: self.random,
+            static_keys,
+        })
+    }
+}
+
+/// Creates a key for every required algorithm that has none active (first start).
+async fn ensure_keys<S: Storage>(
+    storage: &S,
+    config: &ProviderConfig,
+    random: &dyn Random,
+    now: UnixTime,
+) -> Result<(), Error> {
+    let stored = storage.list_keys().await?;
+    for algorithm in KeySet::required_algorithms(config.signing_algorithm) {
+        let has_active = stored
+            .iter()
+            .any(|key| key.algorithm == algorithm && key.retired_at.is_none());
+        if !has_active {
+            let key = StoredKey::generate(algorithm, random, now)?;
+            storage.insert_key_if_none_active(algorithm, &key).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Parses the stored keys and renders the discovery document that advertises them.
+fn published_keys(
+    config: &ProviderConfig,
+    stored: &[StoredKey],
+    now: UnixTime,
+) -> Result<(KeySet, Arc<str>), Error> {
+    let set = KeySet::from_stored(
+        stored,
+        config.signing_algorithm,
+        now,
+        config.longest_token_lifetime(),
+    )?;
+    let document = discovery::document(config, &set);
+    let document =
+        serde_json::to_string(&document).map_err(|_| Error::Crypto("discovery serialization"))?;
+    Ok((set, Arc::from(document)))
+}
+
+/// The OAuth 2.0 / OpenID Connect provider. Endpoint flows are methods on it, in [`crate::flows`].
+pub struct Provider<S, C = MemoryCache> {
+    pub(crate) config: ProviderConfig,
+    pub(crate) storage: S,
+    pub(crate) cache: C,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) random: Arc<dyn Random>,
+    pub(crate) session_key: SessionKey,
+    keys: RwLock<Arc<KeySet>>,
+    discovery: RwLock<Arc<str>>,
+    static_keys: Option<Vec<StoredKey>>,
+}
+
+impl<S: Storage> Provider<S, MemoryCache> {
+    /// Starts building a provider for `config` over `storage`.
+    pub fn builder(config: ProviderConfig, storage: S) -> ProviderBuilder<S, MemoryCache> {
+        ProviderBuilder::new(config, storage)
+    }
+}
+
+impl<S: Storage, C: Cache> Provider<S, C> {
+    /// The configuration.
+    pub fn config(&self) -> &ProviderConfig {
+        &self.config
+    }
+
+    /// The store.
+    pub fn storage(&self) -> &S {
+        &self.storage
+    }
+
+    /// The current time.
+    pub fn now(&self) -> UnixTime {
+        self.clock.now()
+    }
+
+    /// The random source.
+    pub fn random(&self) -> &dyn Random {
+        &*self.random
+    }
+
+    /// The key that signs sessions, interactions and CSRF tokens.
+    pub fn session_key(&self) -> &SessionKey {
+        &self.session_key
+    }
+
+    /// The current key set.
+    pub fn keys(&self) -> Arc<KeySet> {
+        match self.keys.read() {
+            Ok(keys) => Arc::clone(&keys),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
+    /// The JWKS document, serialized.
+    ///
+    /// # Errors
+    /// [`Error::Crypto`] when serialization fails.
+    pub fn jwks_json(&self) -> Result<String, Error> {
+        serde_json::to_string(self.keys().jwks()).map_err(|_| Error::Crypto("jwks serialization"))
+    }
+
+    /// The OpenID Connect discovery document (also served as RFC 8414 metadata), serialized.
+    pub fn discovery_json(&self) -> Arc<str> {
+        match self.discovery.read() {
+            Ok(document) => Arc::clone(&document),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
+    /// Re-reads the signing keys (after a rotation by another process) and rebuilds the published documents.
+    ///
+    /// # Errors
+    /// Storage failures, and [`Error::Crypto`] when a key does not parse or a required algorithm has no key.
+    pub async fn reload_keys(&self) -> Result<(), Error> {
+        let stored = match &self.static_keys {
+            Some(keys) => keys.clone(),
+            None => self.storage.list_keys().await?,
+        };
+        let (set, document) = published_keys(&self.config, &stored, self.now())?;
+        if let Ok(mut keys) = self.keys.write() {
+            *keys = Arc::new(set);
+        }
+        if let Ok(mut discovery) = self.discovery.write() {
+            *discovery = document;
+        }
+        Ok(())
+    }
+
+    /// Generates a new key for every required algorithm, retires the previous ones (they stay published until
+    /// tokens they signed expire), and reloads.
+    ///
+    /// # Errors
+    /// `invalid_request` when keys come from files; storage and crypto failures.
+    pub async fn rotate_keys(&self) -> Result<Vec<String>, Error> {
+        if self.static_keys.is_some() {
+            return Err(Error::invalid_request(
+                "signing keys are loaded from files; replace the files to rotate",
+            ));
+        }
+        let mut kids = Vec::new();
+        for algorithm in KeySet::required_algorithms(self.config.signing_algorithm) {
+            let key = StoredKey::generate(algorithm, &*self.random, self.now())?;
+            self.storage.rotate_key(&key, self.now()).await?;
+            tracing::info!(target: "nauthera::audit", kid = %key.kid, alg = algorithm.as_str(), "signing key rotated");
+            kids.push(key.kid);
+        }
+        self.reload_keys().await?;
+        Ok(kids)
+    }
+
+    /// The client with this id, through the cache.
+    ///
+    /// # Errors
+    /// Storage failures.
+    pub async fn find_client(&self, client_id: &ClientId) -> Result<Option<Client>, Error> {
+        let key = client_cache_key(client_id);
+        if let Some(bytes) = self.cache.get(&key).await
+            && let Ok(client) = serde_json::from_slice::<Client>(&bytes)
+        {
+            return Ok(Some(client));
+        }
+        let client = self.storage.find_client(client_id).await?;
+        if let Some(client) = &client
+            && let Ok(bytes) = serde_json::to_vec(client)
+        {
+            self.cache.put(&key, &bytes, CLIENT_CACHE_TTL).await;
+        }
+        Ok(client)
+    }
+
+    /// Registers or replaces a client.
+    ///
+    /// # Errors
+    /// Storage failures.
+    pub async fn upsert_client(&self, client: &Client) -> Result<(), Error> {
+        self.storage.upsert_client(client).await?;
+        self.cache
+            .invalidate(&client_cache_key(&client.client_id))
+            .await;
+        Ok(())
+    }
+
+    /// Removes a client; returns whether it existed.
+    ///
+    /// # Errors
+    /// Storage failures.
+    pub async fn delete_client(&self, client_id: &ClientId) -> Result<bool, Error> {
+        let existed = self.storage.delete_client(client_id).await?;
+        self.cache.invalidate(&client_cache_key(client_id)).await;
+        Ok(existed)
+    }
+
+    /// Verifies a session cookie: signature, issuer, expiry, and that it was not ended by logout.
+    ///
+    /// # Errors
+    /// Storage failures.
+    pub async fn verify_session(&self, cookie: &str) -> Result<Option<BrowserSession>, Error> {
+        let Some(session) =
+            self.session_key
+                .verify_session(cookie, self.config.issuer_str(), self.now())
+        else {
+            return Ok(None);
+        };
+        let ended = self
+            .storage
+            .is_revoked(&[RevocationKey::Session(session.sid.clone())])
+            .await?;
+        Ok((!ended).then_some(session))
+    }
+
+    /// A unauthorized-client error for a client that may not use a grant type.
+    pub(crate) fn unauthorized(description: &'static str) -> Error {
+        Error::protocol(ErrorCode::UnauthorizedClient, description)
+    }
+}
+
+fn client_cache_key(client_id: &ClientId) -> String {
+    format!("client:{client_id}")
+}
+
+impl<S, C> std::fmt::Debug for Provider<S, C> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Provider")
+            .field("issuer", &self.config.issuer_str())
+            .finish_non_exhaustive()
+    }
+}
