@@ -28,6 +28,24 @@ pub struct BrowserSession {
     pub exp: UnixTime,
 }
 
+impl BrowserSession {
+    /// A session for `sub` that starts now and lasts the configured session lifetime.
+    pub fn start(
+        config: &crate::ProviderConfig,
+        sub: Subject,
+        sid: SessionId,
+        now: UnixTime,
+    ) -> Self {
+        Self {
+            iss: config.issuer_str().to_owned(),
+            sub,
+            sid,
+            auth_time: now,
+            exp: now.plus(config.session_lifetime),
+        }
+    }
+}
+
 /// The state of an authorization request between the authorization endpoint and the login or consent form.
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[non_exhaustive]

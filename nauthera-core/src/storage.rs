@@ -55,8 +55,9 @@ pub trait UserStore: Send + Sync {
 }
 
 /// An authorization code as stored: only its digest, and everything it is bound to.
+///
+/// A plain data record, deliberately not `#[non_exhaustive]`: backends in other crates build it from rows.
 #[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
 pub struct CodeRecord {
     /// SHA-256 of the code.
     pub digest: TokenDigest,
@@ -105,8 +106,9 @@ pub trait CodeStore: Send + Sync {
 }
 
 /// A refresh token as stored.
+///
+/// A plain data record, deliberately not `#[non_exhaustive]`: backends in other crates build it from rows.
 #[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
 pub struct RefreshTokenRecord {
     /// SHA-256 of the token.
     pub digest: TokenDigest,

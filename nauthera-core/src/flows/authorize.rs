@@ -59,7 +59,6 @@ pub struct AuthorizationParams {
 
 /// What the browser submitted along with the request.
 #[derive(Debug, Default)]
-#[non_exhaustive]
 pub struct AuthorizeContext {
     /// The verified browser session, if any.
     pub session: Option<BrowserSession>,

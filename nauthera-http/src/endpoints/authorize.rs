@@ -1,0 +1,145 @@
+//! The authorization endpoint (GET and POST) and the rendering of its outcomes.
+
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use http::{HeaderMap, HeaderValue, header};
+use nauthera_core::discovery::paths;
+use nauthera_core::error::Error;
+use nauthera_core::flows::authorize::{AuthorizationParams, AuthorizeContext, AuthorizeOutcome};
+use nauthera_core::random::identifier;
+use nauthera_core::session::BrowserSession;
+use nauthera_core::{Cache, Storage};
+
+use crate::cookies::{self, CSRF_COOKIE, SESSION_COOKIE};
+use crate::error::html_error;
+use crate::extract;
+use crate::pages::{self, consent_page, login_page};
+use crate::state::Shared;
+
+/// `GET /authorize`.
+pub(crate) async fn get<S: Storage, C: Cache>(
+    State(state): State<Shared<S, C>>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    match extract::query::<AuthorizationParams>(query.as_deref()) {
+        Ok(params) => start(&state, &headers, &params).await,
+        Err(error) => html_error(&error),
+    }
+}
+
+/// `POST /authorize` (OpenID Connect Core §3.1.2.1 allows form-encoded POST).
+pub(crate) async fn post<S: Storage, C: Cache>(
+    State(state): State<Shared<S, C>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    match extract::form::<AuthorizationParams>(&headers, &body) {
+        Ok(params) => start(&state, &headers, &params).await,
+        Err(error) => html_error(&error),
+    }
+}
+
+async fn start<S: Storage, C: Cache>(
+    state: &Shared<S, C>,
+    headers: &HeaderMap,
+    params: &AuthorizationParams,
+) -> Response {
+    let session = match current_session(state, headers).await {
+        Ok(session) => session,
+        Err(error) => return html_error(&error),
+    };
+    let context = AuthorizeContext {
+        session: session.clone(),
+        ..AuthorizeContext::default()
+    };
+    match state.provider.authorize(params, context).await {
+        Ok(outcome) => render(state, headers, outcome, session.as_ref(), None),
+        Err(error) => html_error(&error),
+    }
+}
+
+/// The verified browser session from the request's cookie.
+pub(crate) async fn current_session<S: Storage, C: Cache>(
+    state: &Shared<S, C>,
+    headers: &HeaderMap,
+) -> Result<Option<BrowserSession>, Error> {
+    match cookies::read(headers, SESSION_COOKIE) {
+        Some(cookie) => state.provider.verify_session(cookie).await,
+        None => Ok(None),
+    }
+}
+
+/// Turns an authorization outcome into a response. `login_error` is shown on a re-rendered login page.
+pub(crate) fn render<S: Storage, C: Cache>(
+    state: &Shared<S, C>,
+    headers: &HeaderMap,
+    outcome: AuthorizeOutcome,
+    session: Option<&BrowserSession>,
+    login_error: Option<(&str, &str)>,
+) -> Response {
+    match outcome {
+        AuthorizeOutcome::Redirect(url) => Redirect::to(url.as_str()).into_response(),
+        AuthorizeOutcome::ErrorPage(error) => html_error(&error),
+        AuthorizeOutcome::Login(prompt) => {
+            let (csrf_cookie, new_cookie) = match cookies::read(headers, CSRF_COOKIE) {
+                Some(existing) if !existing.is_empty() => (existing.to_owned(), false),
+                _ => match identifier(state.provider.random()) {
+                    Ok(fresh) => (fresh, true),
+                    Err(error) => return html_error(&error),
+                },
+            };
+            let csrf_token = state
+                .provider
+                .session_key()
+                .csrf_token("login", &csrf_cookie);
+            let action = state.action(paths::LOGIN);
+            let (username, error) = match login_error {
+                Some((username, error)) => (Some(username), Some(error)),
+                None => (prompt.login_hint.as_deref(), None),
+            };
+            let mut response = login_page(&pages::LoginView {
+                action: &action,
+                client_name: &prompt.client_name,
+                interaction: &prompt.interaction,
+                csrf_token: &csrf_token,
+                username,
+                error,
+            });
+            if new_cookie
+                && let Some(cookie) =
+                    cookies::set(state.provider.config(), CSRF_COOKIE, &csrf_cookie, 3600)
+            {
+                response.headers_mut().append(header::SET_COOKIE, cookie);
+            }
+            response
+        }
+        AuthorizeOutcome::Consent(prompt) => {
+            let Some(session) = session else {
+                return html_error(&Error::invalid_request("the session is missing"));
+            };
+            let csrf_token = state
+                .provider
+                .session_key()
+                .csrf_token("consent", session.sid.as_str());
+            let action = state.action(paths::CONSENT);
+            consent_page(&pages::ConsentView {
+                action: &action,
+                client_name: &prompt.client_name,
+                scope: &prompt.scope,
+                interaction: &prompt.interaction,
+                csrf_token: &csrf_token,
+            })
+        }
+        _ => html_error(&Error::Crypto("unknown authorization outcome")),
+    }
+}
+
+/// Adds a `Set-Cookie` header to a response.
+pub(crate) fn with_cookie(mut response: Response, cookie: Option<HeaderValue>) -> Response {
+    if let Some(cookie) = cookie {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    response
+}
