@@ -1,0 +1,137 @@
+//! Assembling the server: store, provider, configured clients and users, HTTP service, background maintenance.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use nauthera_core::secret::{ClientSecret, Password};
+use nauthera_core::storage::UserStore;
+use nauthera_core::user::UserClaims;
+use nauthera_core::{KeySource, MemoryCache, Provider};
+use nauthera_http::HttpOptions;
+use nauthera_storage::SqliteStore;
+use tokio::net::TcpListener;
+
+use crate::config::{ConfigError, ServerConfig};
+use crate::pem;
+
+/// The provider as the reference server assembles it.
+pub type ServerProvider = Provider<SqliteStore, MemoryCache>;
+
+/// How often keys are re-read from the store (to pick up rotations by other processes).
+const KEY_RELOAD_INTERVAL: Duration = Duration::from_secs(60);
+/// How often expired codes, tokens and revocations are purged.
+const PURGE_INTERVAL: Duration = Duration::from_secs(600);
+
+/// Why the server could not start or stopped.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ServerError {
+    /// The configuration is invalid.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The store could not be opened.
+    #[error("storage: {0}")]
+    Storage(#[from] nauthera_core::StorageError),
+    /// The provider could not be assembled.
+    #[error("provider: {0}")]
+    Provider(#[from] nauthera_core::Error),
+    /// Serving failed.
+    #[error("io: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Opens the store, builds the provider, and registers the configured clients and users.
+///
+/// # Errors
+/// See [`ServerError`].
+pub async fn provider(config: &ServerConfig) -> Result<Arc<ServerProvider>, ServerError> {
+    let url = config.storage_url()?;
+    if let Some(path) = url.strip_prefix("sqlite://")
+        && let Some(parent) = std::path::Path::new(path).parent()
+        && !parent.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(parent)?;
+    }
+    let store = SqliteStore::open(&url, config.storage.pool_size).await?;
+    let mut builder = Provider::builder(config.provider_config()?, store);
+    if !config.keys.files.is_empty() {
+        builder = builder.key_source(KeySource::Static(pem::load_keys(&config.keys.files)?));
+    }
+    let provider = builder.build().await?;
+    register_configured(&provider, config).await?;
+    Ok(Arc::new(provider))
+}
+
+async fn register_configured(provider: &ServerProvider, config: &ServerConfig) -> Result<(), ServerError> {
+    for section in &config.clients {
+        let (client, secret) = section.to_client()?;
+        match secret {
+            Some(secret) => {
+                provider
+                    .register_confidential_client(client, Some(ClientSecret::new(secret)))
+                    .await?;
+            }
+            None => provider.upsert_client(&client).await?,
+        }
+    }
+    for section in &config.users {
+        let password = Password::new(section.password()?);
+        let existing = provider.storage().find_user_by_username(&section.username).await?;
+        let mut claims = UserClaims::default();
+        claims.name.clone_from(&section.name);
+        claims.given_name.clone_from(&section.given_name);
+        claims.family_name.clone_from(&section.family_name);
+        claims.email.clone_from(&section.email);
+        claims.email_verified = section.email_verified;
+        let unchanged = existing
+            .as_ref()
+            .is_some_and(|user| user.claims == claims && user.password_hash.verify(&password));
+        if !unchanged {
+            provider.upsert_user(&section.username, &password, claims).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Serves the provider on `listener` until `shutdown` completes, then drains in-flight requests.
+///
+/// # Errors
+/// See [`ServerError`].
+pub async fn run(
+    config: ServerConfig,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServerError> {
+    let provider = provider(&config).await?;
+    let app = nauthera_http::router(Arc::clone(&provider), HttpOptions::default());
+    let maintenance = tokio::spawn(maintain(Arc::clone(&provider)));
+    tracing::info!(issuer = provider.config().issuer_str(), address = %listener.local_addr()?, "serving");
+    let served = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
+    maintenance.abort();
+    served?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Reloads keys and purges expired rows, forever.
+async fn maintain(provider: Arc<ServerProvider>) {
+    let mut reload = tokio::time::interval(KEY_RELOAD_INTERVAL);
+    let mut purge = tokio::time::interval(PURGE_INTERVAL);
+    loop {
+        tokio::select! {
+            _ = reload.tick() => {
+                if let Err(error) = provider.reload_keys().await {
+                    tracing::warn!(error = %error, "reloading signing keys failed");
+                }
+            }
+            _ = purge.tick() => {
+                match provider.storage().purge_expired(provider.now()).await {
+                    Ok(0) => {}
+                    Ok(purged) => tracing::info!(purged, "purged expired rows"),
+                    Err(error) => tracing::warn!(error = %error, "purging expired rows failed"),
+                }
+            }
+        }
+    }
+}

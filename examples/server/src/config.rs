@@ -1,0 +1,411 @@
+//! The server's configuration: one TOML file (unknown keys rejected), `NAUTHERA_*` environment overrides, and
+//! `*_file` indirection for every secret.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use nauthera_core::client::{Client, ClientAuthMethod, GrantType};
+use nauthera_core::keys::Algorithm;
+use nauthera_core::types::{ClientId, RedirectUri, Scope};
+use nauthera_core::ProviderConfig;
+use serde::Deserialize;
+
+/// Why the configuration could not be loaded.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// A file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The TOML is invalid or has unknown keys.
+    #[error("invalid configuration: {0}")]
+    Parse(#[from] toml::de::Error),
+    /// A value is invalid.
+    #[error("invalid configuration: {0}")]
+    Invalid(String),
+}
+
+/// The whole configuration file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerConfig {
+    /// The configuration format version; must be 1.
+    pub version: u32,
+    /// The issuer URL.
+    pub issuer: String,
+    /// The address to listen on.
+    #[serde(default = "default_listen")]
+    pub listen: String,
+    /// Storage settings.
+    pub storage: StorageSection,
+    /// Signing key settings.
+    #[serde(default)]
+    pub keys: KeysSection,
+    /// Token and session lifetimes.
+    #[serde(default)]
+    pub tokens: TokensSection,
+    /// Clients registered at start.
+    #[serde(default)]
+    pub clients: Vec<ClientSection>,
+    /// Development users created or updated at start.
+    #[serde(default)]
+    pub users: Vec<UserSection>,
+}
+
+fn default_listen() -> String {
+    "127.0.0.1:8080".to_owned()
+}
+
+/// `[storage]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StorageSection {
+    /// `sqlite://path`, or `sqlite::memory:`.
+    pub url: Option<String>,
+    /// A file holding the URL (it may contain credentials).
+    pub url_file: Option<PathBuf>,
+    /// Connection pool size.
+    #[serde(default = "default_pool_size")]
+    pub pool_size: u32,
+}
+
+fn default_pool_size() -> u32 {
+    8
+}
+
+/// `[keys]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeysSection {
+    /// The default signing algorithm: `ES256` (default), `EdDSA` or `RS256`.
+    pub algorithm: Option<String>,
+    /// PEM files (PKCS#8) to sign with instead of keys kept in the store.
+    #[serde(default)]
+    pub files: Vec<KeyFile>,
+}
+
+/// One PEM signing key.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyFile {
+    /// The PKCS#8 PEM file.
+    pub path: PathBuf,
+    /// The key's algorithm.
+    pub algorithm: String,
+    /// The key id to publish.
+    pub kid: String,
+}
+
+/// `[tokens]`: lifetimes in seconds.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokensSection {
+    /// Access token lifetime.
+    pub access_token_lifetime_secs: Option<u64>,
+    /// ID token lifetime.
+    pub id_token_lifetime_secs: Option<u64>,
+    /// Refresh token lifetime.
+    pub refresh_token_lifetime_secs: Option<u64>,
+    /// Authorization code lifetime (at most 60).
+    pub code_lifetime_secs: Option<u64>,
+    /// Browser session lifetime.
+    pub session_lifetime_secs: Option<u64>,
+}
+
+/// `[[clients]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientSection {
+    /// The client id.
+    pub client_id: String,
+    /// The display name.
+    pub client_name: Option<String>,
+    /// The secret (confidential clients).
+    pub secret: Option<String>,
+    /// A file holding the secret.
+    pub secret_file: Option<PathBuf>,
+    /// `client_secret_basic` (default for clients with a secret), `client_secret_post` or `none`.
+    pub auth_method: Option<ClientAuthMethod>,
+    /// Redirect URIs.
+    #[serde(default)]
+    pub redirect_uris: Vec<String>,
+    /// Post-logout redirect URIs.
+    #[serde(default)]
+    pub post_logout_redirect_uris: Vec<String>,
+    /// Grant types (default: authorization_code and refresh_token).
+    pub grant_types: Option<Vec<GrantType>>,
+    /// Allowed scopes, space separated (default: `openid profile email offline_access`).
+    pub scope: Option<String>,
+    /// Skip the consent page.
+    #[serde(default)]
+    pub first_party: bool,
+    /// Issue a refresh token with every code grant, even without `offline_access`.
+    #[serde(default)]
+    pub always_issue_refresh_token: bool,
+    /// `RS256` for clients that only verify RS256 ID tokens.
+    pub id_token_signed_response_alg: Option<String>,
+}
+
+/// `[[users]]`: development users.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserSection {
+    /// The login name.
+    pub username: String,
+    /// The password.
+    pub password: Option<String>,
+    /// A file holding the password.
+    pub password_file: Option<PathBuf>,
+    /// Full name.
+    pub name: Option<String>,
+    /// Given name.
+    pub given_name: Option<String>,
+    /// Family name.
+    pub family_name: Option<String>,
+    /// Email.
+    pub email: Option<String>,
+    /// Whether the email is verified.
+    #[serde(default)]
+    pub email_verified: bool,
+}
+
+impl ServerConfig {
+    /// Reads the file, then applies the environment.
+    ///
+    /// # Errors
+    /// See [`ConfigError`].
+    pub fn load(path: &Path, env: &HashMap<String, String>) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        let mut config = Self::parse(&text)?;
+        config.apply_env(env);
+        Ok(config)
+    }
+
+    /// Parses TOML text.
+    ///
+    /// # Errors
+    /// [`ConfigError::Parse`] for invalid TOML or unknown keys; [`ConfigError::Invalid`] for a wrong version.
+    pub fn parse(text: &str) -> Result<Self, ConfigError> {
+        let config: Self = toml::from_str(text)?;
+        if config.version != 1 {
+            return Err(ConfigError::Invalid(format!("unsupported version {}", config.version)));
+        }
+        Ok(config)
+    }
+
+    /// Applies `NAUTHERA_ISSUER`, `NAUTHERA_LISTEN`, `NAUTHERA_STORAGE_URL`, `NAUTHERA_STORAGE_URL_FILE` and
+    /// `NAUTHERA_SIGNING_ALGORITHM`.
+    pub fn apply_env(&mut self, env: &HashMap<String, String>) {
+        if let Some(issuer) = env.get("NAUTHERA_ISSUER") {
+            self.issuer.clone_from(issuer);
+        }
+        if let Some(listen) = env.get("NAUTHERA_LISTEN") {
+            self.listen.clone_from(listen);
+        }
+        if let Some(url) = env.get("NAUTHERA_STORAGE_URL") {
+            self.storage.url = Some(url.clone());
+            self.storage.url_file = None;
+        }
+        if let Some(file) = env.get("NAUTHERA_STORAGE_URL_FILE") {
+            self.storage.url_file = Some(PathBuf::from(file));
+            self.storage.url = None;
+        }
+        if let Some(algorithm) = env.get("NAUTHERA_SIGNING_ALGORITHM") {
+            self.keys.algorithm = Some(algorithm.clone());
+        }
+    }
+
+    /// The storage URL, read from its file if configured that way.
+    ///
+    /// # Errors
+    /// When neither or both are set, or the file cannot be read.
+    pub fn storage_url(&self) -> Result<String, ConfigError> {
+        secret_value(self.storage.url.as_deref(), self.storage.url_file.as_deref(), "storage.url")?
+            .ok_or_else(|| ConfigError::Invalid("storage.url or storage.url_file is required".to_owned()))
+    }
+
+    /// The provider settings.
+    ///
+    /// # Errors
+    /// [`ConfigError::Invalid`] for a bad issuer or algorithm.
+    pub fn provider_config(&self) -> Result<ProviderConfig, ConfigError> {
+        let mut config =
+            ProviderConfig::new(&self.issuer).map_err(|error| ConfigError::Invalid(error.description().to_owned()))?;
+        if let Some(algorithm) = &self.keys.algorithm {
+            config.signing_algorithm = parse_algorithm(algorithm)?;
+        }
+        let tokens = &self.tokens;
+        let set = |target: &mut Duration, value: Option<u64>| {
+            if let Some(seconds) = value {
+                *target = Duration::from_secs(seconds);
+            }
+        };
+        set(&mut config.access_token_lifetime, tokens.access_token_lifetime_secs);
+        set(&mut config.id_token_lifetime, tokens.id_token_lifetime_secs);
+        set(&mut config.refresh_token_lifetime, tokens.refresh_token_lifetime_secs);
+        set(&mut config.code_lifetime, tokens.code_lifetime_secs);
+        set(&mut config.session_lifetime, tokens.session_lifetime_secs);
+        if config.code_lifetime > Duration::from_secs(60) {
+            return Err(ConfigError::Invalid("tokens.code_lifetime_secs must be at most 60".to_owned()));
+        }
+        Ok(config)
+    }
+}
+
+impl ClientSection {
+    /// The client, and its secret if it has one.
+    ///
+    /// # Errors
+    /// [`ConfigError::Invalid`] for bad URIs, scopes, or a secret that does not fit the auth method.
+    pub fn to_client(&self) -> Result<(Client, Option<String>), ConfigError> {
+        let secret = secret_value(self.secret.as_deref(), self.secret_file.as_deref(), "client secret")?;
+        let method = self.auth_method.unwrap_or(if secret.is_some() {
+            ClientAuthMethod::ClientSecretBasic
+        } else {
+            ClientAuthMethod::None
+        });
+        let invalid = |what: &str| ConfigError::Invalid(format!("client {}: {what}", self.client_id));
+        if (method == ClientAuthMethod::None) != secret.is_none() {
+            return Err(invalid("public clients (auth_method = none) have no secret; others need one"));
+        }
+        let name = self.client_name.clone().unwrap_or_else(|| self.client_id.clone());
+        let mut client = Client::new(ClientId::new(self.client_id.clone()), name, method);
+        client.redirect_uris = parse_uris(&self.redirect_uris).map_err(|_| invalid("invalid redirect_uris"))?;
+        client.post_logout_redirect_uris =
+            parse_uris(&self.post_logout_redirect_uris).map_err(|_| invalid("invalid post_logout_redirect_uris"))?;
+        client.grant_types = self
+            .grant_types
+            .clone()
+            .unwrap_or_else(|| vec![GrantType::AuthorizationCode, GrantType::RefreshToken]);
+        client.scope = Scope::parse(self.scope.as_deref().unwrap_or("openid profile email offline_access"))
+            .map_err(|_| invalid("invalid scope"))?;
+        client.first_party = self.first_party;
+        client.always_issue_refresh_token = self.always_issue_refresh_token;
+        client.id_token_signed_response_alg = self
+            .id_token_signed_response_alg
+            .as_deref()
+            .map(parse_algorithm)
+            .transpose()?;
+        Ok((client, secret))
+    }
+}
+
+impl UserSection {
+    /// The user's password.
+    ///
+    /// # Errors
+    /// When neither or both of `password` and `password_file` are set.
+    pub fn password(&self) -> Result<String, ConfigError> {
+        secret_value(self.password.as_deref(), self.password_file.as_deref(), "user password")?
+            .ok_or_else(|| ConfigError::Invalid(format!("user {}: password or password_file is required", self.username)))
+    }
+}
+
+/// Parses an algorithm name.
+///
+/// # Errors
+/// [`ConfigError::Invalid`] for names other than ES256, EdDSA and RS256.
+pub fn parse_algorithm(name: &str) -> Result<Algorithm, ConfigError> {
+    Algorithm::parse(name).ok_or_else(|| ConfigError::Invalid(format!("unknown algorithm {name}")))
+}
+
+fn parse_uris(uris: &[String]) -> Result<Vec<RedirectUri>, nauthera_core::Error> {
+    uris.iter().map(|uri| RedirectUri::parse(uri)).collect()
+}
+
+/// A secret given inline or by file (trailing newline trimmed). Warns when the file is readable by others.
+fn secret_value(inline: Option<&str>, file: Option<&Path>, what: &str) -> Result<Option<String>, ConfigError> {
+    match (inline, file) {
+        (Some(_), Some(_)) => Err(ConfigError::Invalid(format!("{what}: set the value or the file, not both"))),
+        (Some(value), None) => Ok(Some(value.to_owned())),
+        (None, Some(path)) => {
+            warn_if_world_readable(path);
+            let value = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                path: path.to_owned(),
+                source,
+            })?;
+            Ok(Some(value.trim_end_matches(['\r', '\n']).to_owned()))
+        }
+        (None, None) => Ok(None),
+    }
+}
+
+/// Logs a warning when a secret file can be read by every user.
+pub fn warn_if_world_readable(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(metadata) = std::fs::metadata(path)
+            && metadata.permissions().mode() & 0o004 != 0
+        {
+            tracing::warn!(path = %path.display(), "secret file is world-readable");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_config_parses() {
+        let config = ServerConfig::parse(include_str!("../nauthera.demo.toml")).unwrap();
+        assert_eq!(config.provider_config().unwrap().issuer_str(), "http://127.0.0.1:8080");
+        for client in &config.clients {
+            client.to_client().unwrap();
+        }
+    }
+
+    #[test]
+    fn unknown_keys_are_rejected() {
+        let error = ServerConfig::parse("version = 1\nissuer = \"https://x\"\nbogus = 1\n[storage]\nurl = \"sqlite::memory:\"")
+            .unwrap_err();
+        assert!(error.to_string().contains("bogus"), "{error}");
+    }
+
+    #[test]
+    fn environment_overrides_file() {
+        let mut config = ServerConfig::parse(include_str!("../nauthera.demo.toml")).unwrap();
+        let env = HashMap::from([
+            ("NAUTHERA_ISSUER".to_owned(), "https://id.example.com".to_owned()),
+            ("NAUTHERA_STORAGE_URL".to_owned(), "sqlite::memory:".to_owned()),
+        ]);
+        config.apply_env(&env);
+        assert_eq!(config.issuer, "https://id.example.com");
+        assert_eq!(config.storage_url().unwrap(), "sqlite::memory:");
+    }
+
+    #[test]
+    fn secrets_come_from_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("secret");
+        std::fs::write(&path, "from-file\n").unwrap();
+        let section = ClientSection {
+            client_id: "c".into(),
+            client_name: None,
+            secret: None,
+            secret_file: Some(path),
+            auth_method: None,
+            redirect_uris: vec!["https://rp.example/cb".into()],
+            post_logout_redirect_uris: vec![],
+            grant_types: None,
+            scope: None,
+            first_party: false,
+            always_issue_refresh_token: false,
+            id_token_signed_response_alg: None,
+        };
+        let (client, secret) = section.to_client().unwrap();
+        assert_eq!(secret.as_deref(), Some("from-file"));
+        assert_eq!(client.auth_method, ClientAuthMethod::ClientSecretBasic);
+    }
+}

@@ -1,0 +1,13 @@
+//! # nauthera-server
+//!
+//! The reference server: it parses the configuration, opens the embedded SQLite store, assembles the
+//! provider and serves `nauthera-http`'s router, with subcommands to manage users, clients and signing keys.
+//! It is deliberately thin; applications that embed Nauthera do the same in their own binaries.
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod pem;
+
+pub use app::{ServerError, ServerProvider, provider, run};
+pub use config::ServerConfig;

@@ -1,0 +1,302 @@
+//! The test kit: boots the reference server on 127.0.0.1:0 against a fresh SQLite store, an HTTP client for
+//! the openidconnect crate, and a minimal browser with a cookie jar that submits the HTML forms.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+use http_body_util::{BodyExt, Full};
+use hyper::body::Bytes;
+use hyper_util::client::legacy::Client as HyperClient;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+use nauthera_server::ServerConfig;
+use tokio::sync::oneshot;
+
+/// The TOML of the test server: the demo clients plus clients for specific tests.
+pub const CONFIG: &str = r#"
+version = 1
+issuer = "ISSUER"
+listen = "127.0.0.1:0"
+
+[storage]
+url = "STORAGE"
+
+[keys]
+algorithm = "ALGORITHM"
+
+[[clients]]
+client_id = "web"
+client_name = "Web App"
+secret = "web-secret"
+auth_method = "client_secret_basic"
+redirect_uris = ["http://127.0.0.1:9000/callback"]
+post_logout_redirect_uris = ["http://127.0.0.1:9000/logged-out"]
+grant_types = ["authorization_code", "refresh_token", "client_credentials"]
+scope = "openid profile email offline_access api:read"
+
+[[clients]]
+client_id = "poster"
+client_name = "Post App"
+secret = "poster-secret"
+auth_method = "client_secret_post"
+redirect_uris = ["http://127.0.0.1:9001/callback"]
+grant_types = ["authorization_code", "client_credentials"]
+scope = "openid api:read api:write"
+
+[[clients]]
+client_id = "spa"
+client_name = "Single Page App"
+auth_method = "none"
+redirect_uris = ["http://127.0.0.1:9002/callback"]
+post_logout_redirect_uris = ["http://127.0.0.1:9002/"]
+grant_types = ["authorization_code", "refresh_token"]
+scope = "openid profile email offline_access"
+
+[[clients]]
+client_id = "first-party"
+client_name = "First Party"
+secret = "first-party-secret"
+redirect_uris = ["http://127.0.0.1:9003/callback"]
+scope = "openid profile email"
+first_party = true
+id_token_signed_response_alg = "RS256"
+
+[[users]]
+username = "alice"
+password = "alice-password"
+name = "Alice Example"
+given_name = "Alice"
+family_name = "Example"
+email = "alice@example.com"
+email_verified = true
+
+[[users]]
+username = "bob"
+password = "bob-password"
+email = "bob@example.com"
+"#;
+
+/// A running server.
+pub struct TestServer {
+    pub issuer: String,
+    pub addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+    _dir: tempfile::TempDir,
+}
+
+impl TestServer {
+    /// Starts a server with ES256 keys.
+    pub async fn start() -> Self {
+        Self::start_with("ES256").await
+    }
+
+    /// Starts a server whose default algorithm is `algorithm`.
+    pub async fn start_with(algorithm: &str) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let storage = format!("sqlite://{}", dir.path().join("nauthera.db").display());
+        Self::start_on(dir, &storage, algorithm).await
+    }
+
+    async fn start_on(dir: tempfile::TempDir, storage: &str, algorithm: &str) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let issuer = format!("http://{addr}");
+        let text = CONFIG
+            .replace("ISSUER", &issuer)
+            .replace("STORAGE", storage)
+            .replace("ALGORITHM", algorithm);
+        let config = ServerConfig::parse(&text).unwrap();
+        // Fail fast on a broken configuration instead of timing out later.
+        nauthera_server::provider(&config).await.unwrap();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            nauthera_server::run(config, listener, async {
+                let _ = stopped.await;
+            })
+            .await
+            .unwrap();
+        });
+        Self {
+            issuer,
+            addr,
+            stop: Some(stop),
+            task: Some(task),
+            _dir: dir,
+        }
+    }
+
+    /// Stops the server and starts a new one on the same store (a restart); the port changes.
+    pub async fn restart(mut self) -> Self {
+        self.shutdown().await;
+        let dir = std::mem::replace(&mut self._dir, tempfile::tempdir().unwrap());
+        let storage = format!("sqlite://{}", dir.path().join("nauthera.db").display());
+        Self::start_on(dir, &storage, "ES256").await
+    }
+
+    async fn shutdown(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await.unwrap();
+        }
+    }
+
+    /// An absolute URL on the server.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.issuer)
+    }
+}
+
+/// An HTTP response read whole.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: http::StatusCode,
+    pub headers: http::HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    /// The `Location` header.
+    pub fn location(&self) -> &str {
+        self.headers
+            .get(http::header::LOCATION)
+            .unwrap_or_else(|| panic!("no Location in {} {}", self.status, self.body))
+            .to_str()
+            .unwrap()
+    }
+
+    /// The value of a hidden form field.
+    pub fn field(&self, name: &str) -> String {
+        let marker = format!("name=\"{name}\" value=\"");
+        let start = self
+            .body
+            .find(&marker)
+            .unwrap_or_else(|| panic!("no field {name} in {}", self.body))
+            + marker.len();
+        let end = self.body[start..].find('"').unwrap() + start;
+        unescape(&self.body[start..end])
+    }
+
+    /// The JSON body.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|_| panic!("not JSON: {}", self.body))
+    }
+}
+
+fn unescape(text: &str) -> String {
+    text.replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// A minimal browser: a cookie jar, no automatic redirects.
+pub struct Browser {
+    client: HyperClient<HttpConnector, Full<Bytes>>,
+    cookies: HashMap<String, String>,
+}
+
+impl Default for Browser {
+    fn default() -> Self {
+        Self {
+            client: HyperClient::builder(TokioExecutor::new()).build_http(),
+            cookies: HashMap::new(),
+        }
+    }
+}
+
+impl Browser {
+    /// GET a URL.
+    pub async fn get(&mut self, url: &str) -> Reply {
+        self.send(http::Method::GET, url, None).await
+    }
+
+    /// POST a form.
+    pub async fn post(&mut self, url: &str, form: &[(&str, &str)]) -> Reply {
+        let body = serde_urlencoded::to_string(form).unwrap();
+        self.send(http::Method::POST, url, Some(body)).await
+    }
+
+    /// Drops a cookie, as if it were never set.
+    pub fn forget(&mut self, name: &str) {
+        self.cookies.remove(name);
+    }
+
+    /// The session cookie.
+    pub fn session_cookie(&self) -> Option<String> {
+        self.cookies.get("nauthera_session").cloned()
+    }
+
+    /// Sets the session cookie (to replay an old one).
+    pub fn set_session_cookie(&mut self, value: &str) {
+        self.cookies.insert("nauthera_session".into(), value.into());
+    }
+
+    async fn send(&mut self, method: http::Method, url: &str, body: Option<String>) -> Reply {
+        let mut request = http::Request::builder().method(method).uri(url);
+        if !self.cookies.is_empty() {
+            let cookie: Vec<String> = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            request = request.header(http::header::COOKIE, cookie.join("; "));
+        }
+        if body.is_some() {
+            request = request.header(http::header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        }
+        let request = request.body(Full::new(Bytes::from(body.unwrap_or_default()))).unwrap();
+        let response = self.client.request(request).await.unwrap();
+        let (parts, body) = response.into_parts();
+        for value in parts.headers.get_all(http::header::SET_COOKIE) {
+            let pair = value.to_str().unwrap().split(';').next().unwrap();
+            let (name, value) = pair.split_once('=').unwrap();
+            if value.is_empty() {
+                self.cookies.remove(name);
+            } else {
+                self.cookies.insert(name.to_owned(), value.to_owned());
+            }
+        }
+        let body = body.collect().await.unwrap().to_bytes();
+        Reply {
+            status: parts.status,
+            headers: parts.headers,
+            body: String::from_utf8_lossy(&body).into_owned(),
+        }
+    }
+}
+
+/// The error type of [`http_client`].
+#[derive(Debug, thiserror::Error)]
+#[error("http: {0}")]
+pub struct HttpError(String);
+
+/// The HTTP client handed to the openidconnect crate: plain hyper, no redirects followed.
+pub async fn http_client(request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, HttpError> {
+    let client: HyperClient<HttpConnector, Full<Bytes>> = HyperClient::builder(TokioExecutor::new()).build_http();
+    let (parts, body) = request.into_parts();
+    let request = http::Request::from_parts(parts, Full::new(Bytes::from(body)));
+    let response = client.request(request).await.map_err(|e| HttpError(e.to_string()))?;
+    let (parts, body) = response.into_parts();
+    let body = body.collect().await.map_err(|e| HttpError(e.to_string()))?.to_bytes();
+    Ok(http::Response::from_parts(parts, body.to_vec()))
+}
+
+/// Sends a raw form POST (for negative tests that a well-behaved client library would refuse to send).
+pub async fn post_form(url: &str, form: &[(&str, &str)], basic: Option<(&str, &str)>) -> Reply {
+    let mut request = http::Request::builder()
+        .method(http::Method::POST)
+        .uri(url)
+        .header(http::header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if let Some((id, secret)) = basic {
+        use base64::Engine;
+        let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{id}:{secret}"));
+        request = request.header(http::header::AUTHORIZATION, format!("Basic {encoded}"));
+    }
+    let body = serde_urlencoded::to_string(form).unwrap().into_bytes();
+    let response = http_client(request.body(body).unwrap()).await.unwrap();
+    Reply {
+        status: response.status(),
+        headers: response.headers().clone(),
+        body: String::from_utf8_lossy(response.body()).into_owned(),
+    }
+}

@@ -1,0 +1,204 @@
+//! The relying party: the openidconnect crate, configured from the provider's discovery document.
+
+use openidconnect::core::{
+    CoreAuthDisplay, CoreAuthPrompt, CoreAuthenticationFlow, CoreClaimName, CoreClaimType, CoreClient,
+    CoreClientAuthMethod, CoreGrantType, CoreIdTokenClaims, CoreJsonWebKey, CoreJweContentEncryptionAlgorithm,
+    CoreJweKeyManagementAlgorithm, CoreJwsSigningAlgorithm, CoreResponseMode, CoreResponseType,
+    CoreSubjectIdentifierType, CoreTokenResponse,
+};
+use openidconnect::{
+    AccessTokenHash, AdditionalProviderMetadata, AuthType, AuthorizationCode, ClientId, ClientSecret, CsrfToken,
+    EndSessionUrl, EndpointMaybeSet, EndpointNotSet, EndpointSet, IntrospectionUrl, IssuerUrl, Nonce,
+    OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier, ProviderMetadata, RedirectUrl, RevocationUrl, Scope,
+    TokenResponse,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::harness::{Browser, Reply, TestServer, http_client};
+
+/// Discovery fields beyond OIDC Discovery's core set.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub struct Extra {
+    pub end_session_endpoint: EndSessionUrl,
+    pub revocation_endpoint: RevocationUrl,
+    pub introspection_endpoint: IntrospectionUrl,
+    pub code_challenge_methods_supported: Vec<String>,
+    pub authorization_response_iss_parameter_supported: bool,
+}
+impl AdditionalProviderMetadata for Extra {}
+
+/// The discovery document as openidconnect reads it.
+pub type Metadata = ProviderMetadata<
+    Extra,
+    CoreAuthDisplay,
+    CoreClientAuthMethod,
+    CoreClaimName,
+    CoreClaimType,
+    CoreGrantType,
+    CoreJweContentEncryptionAlgorithm,
+    CoreJweKeyManagementAlgorithm,
+    CoreJsonWebKey,
+    CoreResponseMode,
+    CoreResponseType,
+    CoreSubjectIdentifierType,
+>;
+
+/// The client type after discovery and setting the introspection and revocation endpoints.
+pub type Client =
+    CoreClient<EndpointSet, EndpointNotSet, EndpointSet, EndpointSet, EndpointMaybeSet, EndpointMaybeSet>;
+
+/// A relying party.
+pub struct Rp {
+    pub client: Client,
+    pub metadata: Metadata,
+    pub redirect_uri: String,
+}
+
+/// What an authorization request left for the token request.
+pub struct Pending {
+    pub url: url::Url,
+    pub state: CsrfToken,
+    pub nonce: Nonce,
+    pub verifier: PkceCodeVerifier,
+}
+
+impl Rp {
+    /// Discovers the provider and configures a client.
+    pub async fn discover(server: &TestServer, client_id: &str, secret: Option<&str>, redirect_uri: &str) -> Self {
+        let metadata = Metadata::discover_async(IssuerUrl::new(server.issuer.clone()).unwrap(), &http_client)
+            .await
+            .unwrap();
+        let client = CoreClient::from_provider_metadata(
+            metadata.clone(),
+            ClientId::new(client_id.to_owned()),
+            secret.map(|secret| ClientSecret::new(secret.to_owned())),
+        )
+        .set_redirect_uri(RedirectUrl::new(redirect_uri.to_owned()).unwrap())
+        .set_introspection_url(metadata.additional_metadata().introspection_endpoint.clone())
+        .set_revocation_url(metadata.additional_metadata().revocation_endpoint.clone());
+        Self {
+            client,
+            metadata,
+            redirect_uri: redirect_uri.to_owned(),
+        }
+    }
+
+    /// Sends the client secret in the form body (client_secret_post).
+    pub fn with_post_auth(mut self) -> Self {
+        self.client = self.client.set_auth_type(AuthType::RequestBody);
+        self
+    }
+
+    /// Builds an authorization request with PKCE S256.
+    pub fn authorize(&self, scopes: &[&str], prompt: Option<CoreAuthPrompt>) -> Pending {
+        let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+        let mut request = self
+            .client
+            .authorize_url(
+                CoreAuthenticationFlow::AuthorizationCode,
+                CsrfToken::new_random,
+                Nonce::new_random,
+            )
+            .set_pkce_challenge(challenge);
+        for scope in scopes {
+            request = request.add_scope(Scope::new((*scope).to_owned()));
+        }
+        if let Some(prompt) = prompt {
+            request = request.add_prompt(prompt);
+        }
+        let (url, state, nonce) = request.url();
+        Pending {
+            url,
+            state,
+            nonce,
+            verifier,
+        }
+    }
+
+    /// Exchanges a code with PKCE and validates the ID token fully (signature, iss, aud, exp, nonce, at_hash).
+    pub async fn exchange(&self, code: &str, pending: Pending) -> (CoreTokenResponse, CoreIdTokenClaims) {
+        let response = self
+            .client
+            .exchange_code(AuthorizationCode::new(code.to_owned()))
+            .unwrap()
+            .set_pkce_verifier(pending.verifier)
+            .request_async(&http_client)
+            .await
+            .unwrap();
+        let claims = self.validate_id_token(&response, Some(&pending.nonce));
+        (response, claims)
+    }
+
+    /// Validates the ID token of a token response, including `at_hash`.
+    pub fn validate_id_token(&self, response: &CoreTokenResponse, nonce: Option<&Nonce>) -> CoreIdTokenClaims {
+        let id_token = response.id_token().expect("an ID token");
+        let verifier = self.client.id_token_verifier().set_allowed_algs([
+            CoreJwsSigningAlgorithm::EcdsaP256Sha256,
+            CoreJwsSigningAlgorithm::EdDsa,
+            CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256,
+        ]);
+        let claims = match nonce {
+            Some(nonce) => id_token.claims(&verifier, nonce).unwrap().clone(),
+            None => id_token.claims(&verifier, |_: Option<&Nonce>| Ok(())).unwrap().clone(),
+        };
+        let expected = claims.access_token_hash().expect("at_hash");
+        let actual = AccessTokenHash::from_token(
+            response.access_token(),
+            id_token.signing_alg().unwrap(),
+            id_token.signing_key(&verifier).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(expected, &actual, "at_hash");
+        claims
+    }
+}
+
+/// Drives the browser through login (and consent, when shown) and returns the redirect to the client.
+pub async fn sign_in(browser: &mut Browser, server: &TestServer, pending: &Pending, user: (&str, &str)) -> Reply {
+    let page = browser.get(pending.url.as_str()).await;
+    assert_eq!(page.status, 200, "login page: {}", page.body);
+    let reply = browser
+        .post(
+            &server.url("/login"),
+            &[
+                ("interaction", &page.field("interaction")),
+                ("csrf_token", &page.field("csrf_token")),
+                ("username", user.0),
+                ("password", user.1),
+            ],
+        )
+        .await;
+    allow_if_asked(browser, server, reply).await
+}
+
+/// Allows on the consent page if the reply is one.
+pub async fn allow_if_asked(browser: &mut Browser, server: &TestServer, reply: Reply) -> Reply {
+    if reply.status == 200 && reply.body.contains("name=\"decision\"") {
+        return browser
+            .post(
+                &server.url("/consent"),
+                &[
+                    ("interaction", &reply.field("interaction")),
+                    ("csrf_token", &reply.field("csrf_token")),
+                    ("decision", "allow"),
+                ],
+            )
+            .await;
+    }
+    reply
+}
+
+/// The query parameters of a redirect.
+pub fn redirect_params(reply: &Reply) -> std::collections::HashMap<String, String> {
+    assert!(reply.status.is_redirection(), "expected a redirect, got {} {}", reply.status, reply.body);
+    let url = url::Url::parse(reply.location()).unwrap();
+    url.query_pairs().into_owned().collect()
+}
+
+/// The code of a successful authorization response, after checking `state` and `iss`.
+pub fn code_of(reply: &Reply, pending: &Pending, issuer: &str) -> String {
+    let params = redirect_params(reply);
+    assert_eq!(params.get("state").map(String::as_str), Some(pending.state.secret().as_str()));
+    assert_eq!(params.get("iss").map(String::as_str), Some(issuer));
+    params.get("code").cloned().unwrap_or_else(|| panic!("no code: {params:?}"))
+}
