@@ -1,0 +1,77 @@
+//! Mapping diesel and pool errors to the opaque [`StorageError`].
+
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use diesel_async::pooled_connection::PoolError;
+use nauthera_core::{StorageError, StorageErrorKind};
+
+/// Maps a diesel error: unique violations are conflicts, lost connections and lock timeouts are
+/// unavailability, undecodable rows are corruption.
+pub(crate) fn query(error: DieselError) -> StorageError {
+    let kind = match &error {
+        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+            StorageErrorKind::Conflict
+        }
+        DieselError::DatabaseError(
+            DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+            _,
+        ) => StorageErrorKind::Unavailable,
+        // SQLITE_BUSY / SQLITE_LOCKED after busy_timeout expired.
+        DieselError::DatabaseError(_, info) if is_lock_timeout(info.message()) => {
+            StorageErrorKind::Unavailable
+        }
+        DieselError::DeserializationError(_) => StorageErrorKind::Corrupt,
+        _ => StorageErrorKind::Other,
+    };
+    StorageError::new(kind, error)
+}
+
+/// Maps an error of the connection pool.
+pub(crate) fn pool(error: bb8::RunError<PoolError>) -> StorageError {
+    match error {
+        bb8::RunError::User(PoolError::QueryError(error)) => query(error),
+        other => StorageError::new(StorageErrorKind::Unavailable, other),
+    }
+}
+
+/// A connection that could not be opened.
+pub(crate) fn connection(error: diesel::ConnectionError) -> StorageError {
+    StorageError::new(StorageErrorKind::Unavailable, error)
+}
+
+/// Data read back from the database that does not decode.
+pub(crate) fn corrupt(
+    source: impl Into<Box<dyn std::error::Error + Send + Sync + 'static>>,
+) -> StorageError {
+    StorageError::new(StorageErrorKind::Corrupt, source)
+}
+
+/// Data that cannot be encoded for storage.
+pub(crate) fn encode(
+    source: impl Into<Box<dyn std::error::Error + Send + Sync + 'static>>,
+) -> StorageError {
+    StorageError::new(StorageErrorKind::Other, source)
+}
+
+fn is_lock_timeout(message: &str) -> bool {
+    message.contains("database is locked") || message.contains("database table is locked")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deserialization_is_corrupt_and_not_found_is_other() {
+        let corrupt = query(DieselError::DeserializationError("bad".into()));
+        assert_eq!(corrupt.kind(), StorageErrorKind::Corrupt);
+        assert_eq!(query(DieselError::NotFound).kind(), StorageErrorKind::Other);
+    }
+
+    #[test]
+    fn pool_timeouts_are_unavailable() {
+        assert_eq!(
+            pool(bb8::RunError::TimedOut).kind(),
+            StorageErrorKind::Unavailable
+        );
+    }
+}
