@@ -117,7 +117,7 @@ async fn first_party_client_skips_consent_and_gets_rs256_id_tokens() {
     let code = code_of(&reply, &pending, &server.issuer);
     let (tokens, _) = rp.exchange(&code, pending).await;
     let alg = tokens.id_token().unwrap().signing_alg().unwrap();
-    assert_eq!(alg, openidconnect::core::CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256);
+    assert_eq!(*alg, openidconnect::core::CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -151,5 +151,5 @@ async fn eddsa_provider_signs_id_tokens_that_the_client_verifies() {
     let code = code_of(&reply, &pending, &server.issuer);
     let (tokens, _) = rp.exchange(&code, pending).await;
     let alg = tokens.id_token().unwrap().signing_alg().unwrap();
-    assert_eq!(alg, openidconnect::core::CoreJwsSigningAlgorithm::EdDsa);
+    assert_eq!(*alg, openidconnect::core::CoreJwsSigningAlgorithm::EdDsa);
 }

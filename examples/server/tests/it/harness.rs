@@ -13,7 +13,7 @@ use nauthera_server::ServerConfig;
 use tokio::sync::oneshot;
 
 /// The TOML of the test server: the demo clients plus clients for specific tests.
-pub const CONFIG: &str = r#"
+pub(crate) const CONFIG: &str = r#"
 version = 1
 issuer = "ISSUER"
 listen = "127.0.0.1:0"
@@ -77,9 +77,9 @@ email = "bob@example.com"
 "#;
 
 /// A running server.
-pub struct TestServer {
-    pub issuer: String,
-    pub addr: SocketAddr,
+pub(crate) struct TestServer {
+    pub(crate) issuer: String,
+    pub(crate) addr: SocketAddr,
     stop: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
     _dir: tempfile::TempDir,
@@ -87,19 +87,19 @@ pub struct TestServer {
 
 impl TestServer {
     /// Starts a server with ES256 keys.
-    pub async fn start() -> Self {
+    pub(crate) async fn start() -> Self {
         Self::start_with("ES256").await
     }
 
     /// Starts a server whose default algorithm is `algorithm`.
-    pub async fn start_with(algorithm: &str) -> Self {
+    pub(crate) async fn start_with(algorithm: &str) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let storage = format!("sqlite://{}", dir.path().join("nauthera.db").display());
-        Self::start_on(dir, &storage, algorithm).await
+        Self::start_on(dir, &storage, algorithm, "127.0.0.1:0").await
     }
 
-    async fn start_on(dir: tempfile::TempDir, storage: &str, algorithm: &str) -> Self {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    async fn start_on(dir: tempfile::TempDir, storage: &str, algorithm: &str, addr: &str) -> Self {
+        let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
         let addr = listener.local_addr().unwrap();
         let issuer = format!("http://{addr}");
         let text = CONFIG
@@ -126,12 +126,12 @@ impl TestServer {
         }
     }
 
-    /// Stops the server and starts a new one on the same store (a restart); the port changes.
-    pub async fn restart(mut self) -> Self {
+    /// Stops the server and starts a new one on the same store and address (a restart).
+    pub(crate) async fn restart(mut self) -> Self {
         self.shutdown().await;
         let dir = std::mem::replace(&mut self._dir, tempfile::tempdir().unwrap());
         let storage = format!("sqlite://{}", dir.path().join("nauthera.db").display());
-        Self::start_on(dir, &storage, "ES256").await
+        Self::start_on(dir, &storage, "ES256", &self.addr.to_string()).await
     }
 
     async fn shutdown(&mut self) {
@@ -144,22 +144,22 @@ impl TestServer {
     }
 
     /// An absolute URL on the server.
-    pub fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("{}{path}", self.issuer)
     }
 }
 
 /// An HTTP response read whole.
 #[derive(Debug)]
-pub struct Reply {
-    pub status: http::StatusCode,
-    pub headers: http::HeaderMap,
-    pub body: String,
+pub(crate) struct Reply {
+    pub(crate) status: http::StatusCode,
+    pub(crate) headers: http::HeaderMap,
+    pub(crate) body: String,
 }
 
 impl Reply {
     /// The `Location` header.
-    pub fn location(&self) -> &str {
+    pub(crate) fn location(&self) -> &str {
         self.headers
             .get(http::header::LOCATION)
             .unwrap_or_else(|| panic!("no Location in {} {}", self.status, self.body))
@@ -168,7 +168,7 @@ impl Reply {
     }
 
     /// The value of a hidden form field.
-    pub fn field(&self, name: &str) -> String {
+    pub(crate) fn field(&self, name: &str) -> String {
         let marker = format!("name=\"{name}\" value=\"");
         let start = self
             .body
@@ -180,7 +180,7 @@ impl Reply {
     }
 
     /// The JSON body.
-    pub fn json(&self) -> serde_json::Value {
+    pub(crate) fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.body).unwrap_or_else(|_| panic!("not JSON: {}", self.body))
     }
 }
@@ -194,7 +194,7 @@ fn unescape(text: &str) -> String {
 }
 
 /// A minimal browser: a cookie jar, no automatic redirects.
-pub struct Browser {
+pub(crate) struct Browser {
     client: HyperClient<HttpConnector, Full<Bytes>>,
     cookies: HashMap<String, String>,
 }
@@ -210,28 +210,23 @@ impl Default for Browser {
 
 impl Browser {
     /// GET a URL.
-    pub async fn get(&mut self, url: &str) -> Reply {
+    pub(crate) async fn get(&mut self, url: &str) -> Reply {
         self.send(http::Method::GET, url, None).await
     }
 
     /// POST a form.
-    pub async fn post(&mut self, url: &str, form: &[(&str, &str)]) -> Reply {
+    pub(crate) async fn post(&mut self, url: &str, form: &[(&str, &str)]) -> Reply {
         let body = serde_urlencoded::to_string(form).unwrap();
         self.send(http::Method::POST, url, Some(body)).await
     }
 
-    /// Drops a cookie, as if it were never set.
-    pub fn forget(&mut self, name: &str) {
-        self.cookies.remove(name);
-    }
-
     /// The session cookie.
-    pub fn session_cookie(&self) -> Option<String> {
+    pub(crate) fn session_cookie(&self) -> Option<String> {
         self.cookies.get("nauthera_session").cloned()
     }
 
     /// Sets the session cookie (to replay an old one).
-    pub fn set_session_cookie(&mut self, value: &str) {
+    pub(crate) fn set_session_cookie(&mut self, value: &str) {
         self.cookies.insert("nauthera_session".into(), value.into());
     }
 
@@ -268,12 +263,17 @@ impl Browser {
 /// The error type of [`http_client`].
 #[derive(Debug, thiserror::Error)]
 #[error("http: {0}")]
-pub struct HttpError(String);
+pub(crate) struct HttpError(String);
 
 /// The HTTP client handed to the openidconnect crate: plain hyper, no redirects followed.
-pub async fn http_client(request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, HttpError> {
+pub(crate) async fn http_client(request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, HttpError> {
     let client: HyperClient<HttpConnector, Full<Bytes>> = HyperClient::builder(TokioExecutor::new()).build_http();
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
+    if parts.uri.scheme_str() == Some("https") && parts.uri.host() == Some("127.0.0.1") {
+        // See `rp::loopback_https`: loopback "https" URLs are served over plain http by the test server.
+        let plain = parts.uri.to_string().replacen("https://", "http://", 1);
+        parts.uri = plain.parse().map_err(|_| HttpError("bad loopback URL".into()))?;
+    }
     let request = http::Request::from_parts(parts, Full::new(Bytes::from(body)));
     let response = client.request(request).await.map_err(|e| HttpError(e.to_string()))?;
     let (parts, body) = response.into_parts();
@@ -282,7 +282,7 @@ pub async fn http_client(request: http::Request<Vec<u8>>) -> Result<http::Respon
 }
 
 /// Sends a raw form POST (for negative tests that a well-behaved client library would refuse to send).
-pub async fn post_form(url: &str, form: &[(&str, &str)], basic: Option<(&str, &str)>) -> Reply {
+pub(crate) async fn post_form(url: &str, form: &[(&str, &str)], basic: Option<(&str, &str)>) -> Reply {
     let mut request = http::Request::builder()
         .method(http::Method::POST)
         .uri(url)

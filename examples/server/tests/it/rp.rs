@@ -18,17 +18,17 @@ use crate::harness::{Browser, Reply, TestServer, http_client};
 
 /// Discovery fields beyond OIDC Discovery's core set.
 #[derive(Clone, Debug, Deserialize, Serialize)]
-pub struct Extra {
-    pub end_session_endpoint: EndSessionUrl,
-    pub revocation_endpoint: RevocationUrl,
-    pub introspection_endpoint: IntrospectionUrl,
-    pub code_challenge_methods_supported: Vec<String>,
-    pub authorization_response_iss_parameter_supported: bool,
+pub(crate) struct Extra {
+    pub(crate) end_session_endpoint: EndSessionUrl,
+    pub(crate) revocation_endpoint: RevocationUrl,
+    pub(crate) introspection_endpoint: IntrospectionUrl,
+    pub(crate) code_challenge_methods_supported: Vec<String>,
+    pub(crate) authorization_response_iss_parameter_supported: bool,
 }
 impl AdditionalProviderMetadata for Extra {}
 
 /// The discovery document as openidconnect reads it.
-pub type Metadata = ProviderMetadata<
+pub(crate) type Metadata = ProviderMetadata<
     Extra,
     CoreAuthDisplay,
     CoreClientAuthMethod,
@@ -44,27 +44,26 @@ pub type Metadata = ProviderMetadata<
 >;
 
 /// The client type after discovery and setting the introspection and revocation endpoints.
-pub type Client =
+pub(crate) type Client =
     CoreClient<EndpointSet, EndpointNotSet, EndpointSet, EndpointSet, EndpointMaybeSet, EndpointMaybeSet>;
 
 /// A relying party.
-pub struct Rp {
-    pub client: Client,
-    pub metadata: Metadata,
-    pub redirect_uri: String,
+pub(crate) struct Rp {
+    pub(crate) client: Client,
+    pub(crate) metadata: Metadata,
 }
 
 /// What an authorization request left for the token request.
-pub struct Pending {
-    pub url: url::Url,
-    pub state: CsrfToken,
-    pub nonce: Nonce,
-    pub verifier: PkceCodeVerifier,
+pub(crate) struct Pending {
+    pub(crate) url: url::Url,
+    pub(crate) state: CsrfToken,
+    pub(crate) nonce: Nonce,
+    pub(crate) verifier: PkceCodeVerifier,
 }
 
 impl Rp {
     /// Discovers the provider and configures a client.
-    pub async fn discover(server: &TestServer, client_id: &str, secret: Option<&str>, redirect_uri: &str) -> Self {
+    pub(crate) async fn discover(server: &TestServer, client_id: &str, secret: Option<&str>, redirect_uri: &str) -> Self {
         let metadata = Metadata::discover_async(IssuerUrl::new(server.issuer.clone()).unwrap(), &http_client)
             .await
             .unwrap();
@@ -75,22 +74,21 @@ impl Rp {
         )
         .set_redirect_uri(RedirectUrl::new(redirect_uri.to_owned()).unwrap())
         .set_introspection_url(metadata.additional_metadata().introspection_endpoint.clone())
-        .set_revocation_url(metadata.additional_metadata().revocation_endpoint.clone());
+        .set_revocation_url(loopback_https(&metadata.additional_metadata().revocation_endpoint));
         Self {
             client,
             metadata,
-            redirect_uri: redirect_uri.to_owned(),
         }
     }
 
     /// Sends the client secret in the form body (client_secret_post).
-    pub fn with_post_auth(mut self) -> Self {
+    pub(crate) fn with_post_auth(mut self) -> Self {
         self.client = self.client.set_auth_type(AuthType::RequestBody);
         self
     }
 
     /// Builds an authorization request with PKCE S256.
-    pub fn authorize(&self, scopes: &[&str], prompt: Option<CoreAuthPrompt>) -> Pending {
+    pub(crate) fn authorize(&self, scopes: &[&str], prompt: Option<CoreAuthPrompt>) -> Pending {
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
         let mut request = self
             .client
@@ -116,7 +114,7 @@ impl Rp {
     }
 
     /// Exchanges a code with PKCE and validates the ID token fully (signature, iss, aud, exp, nonce, at_hash).
-    pub async fn exchange(&self, code: &str, pending: Pending) -> (CoreTokenResponse, CoreIdTokenClaims) {
+    pub(crate) async fn exchange(&self, code: &str, pending: Pending) -> (CoreTokenResponse, CoreIdTokenClaims) {
         let response = self
             .client
             .exchange_code(AuthorizationCode::new(code.to_owned()))
@@ -130,7 +128,7 @@ impl Rp {
     }
 
     /// Validates the ID token of a token response, including `at_hash`.
-    pub fn validate_id_token(&self, response: &CoreTokenResponse, nonce: Option<&Nonce>) -> CoreIdTokenClaims {
+    pub(crate) fn validate_id_token(&self, response: &CoreTokenResponse, nonce: Option<&Nonce>) -> CoreIdTokenClaims {
         let id_token = response.id_token().expect("an ID token");
         let verifier = self.client.id_token_verifier().set_allowed_algs([
             CoreJwsSigningAlgorithm::EcdsaP256Sha256,
@@ -153,8 +151,15 @@ impl Rp {
     }
 }
 
+/// openidconnect refuses a revocation endpoint that is not https (RFC 7009 §2). The test server speaks plain
+/// http on loopback, so the client is given the https form of the URL and [`http_client`] carries requests to
+/// loopback https URLs over plain http.
+fn loopback_https(url: &RevocationUrl) -> RevocationUrl {
+    RevocationUrl::new(url.as_str().replacen("http://127.0.0.1", "https://127.0.0.1", 1)).unwrap()
+}
+
 /// Drives the browser through login (and consent, when shown) and returns the redirect to the client.
-pub async fn sign_in(browser: &mut Browser, server: &TestServer, pending: &Pending, user: (&str, &str)) -> Reply {
+pub(crate) async fn sign_in(browser: &mut Browser, server: &TestServer, pending: &Pending, user: (&str, &str)) -> Reply {
     let page = browser.get(pending.url.as_str()).await;
     assert_eq!(page.status, 200, "login page: {}", page.body);
     let reply = browser
@@ -172,7 +177,7 @@ pub async fn sign_in(browser: &mut Browser, server: &TestServer, pending: &Pendi
 }
 
 /// Allows on the consent page if the reply is one.
-pub async fn allow_if_asked(browser: &mut Browser, server: &TestServer, reply: Reply) -> Reply {
+pub(crate) async fn allow_if_asked(browser: &mut Browser, server: &TestServer, reply: Reply) -> Reply {
     if reply.status == 200 && reply.body.contains("name=\"decision\"") {
         return browser
             .post(
@@ -189,14 +194,14 @@ pub async fn allow_if_asked(browser: &mut Browser, server: &TestServer, reply: R
 }
 
 /// The query parameters of a redirect.
-pub fn redirect_params(reply: &Reply) -> std::collections::HashMap<String, String> {
+pub(crate) fn redirect_params(reply: &Reply) -> std::collections::HashMap<String, String> {
     assert!(reply.status.is_redirection(), "expected a redirect, got {} {}", reply.status, reply.body);
     let url = url::Url::parse(reply.location()).unwrap();
     url.query_pairs().into_owned().collect()
 }
 
 /// The code of a successful authorization response, after checking `state` and `iss`.
-pub fn code_of(reply: &Reply, pending: &Pending, issuer: &str) -> String {
+pub(crate) fn code_of(reply: &Reply, pending: &Pending, issuer: &str) -> String {
     let params = redirect_params(reply);
     assert_eq!(params.get("state").map(String::as_str), Some(pending.state.secret().as_str()));
     assert_eq!(params.get("iss").map(String::as_str), Some(issuer));
