@@ -7,6 +7,13 @@
 //!
 //! Run with `cargo bench -p nauthera-benches`.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    missing_docs,
+    reason = "a benchmark fails loudly on setup errors; criterion's macros generate undocumented items"
+)]
+
 use std::hint::black_box;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -46,7 +53,11 @@ fn fixture(algorithm: Algorithm) -> Fixture {
         let mut config = ProviderConfig::new("http://127.0.0.1:8080").unwrap();
         config.signing_algorithm = algorithm;
         let provider = Provider::builder(config, store).build().await.unwrap();
-        let mut client = Client::new(ClientId::new("bench"), "Bench", ClientAuthMethod::ClientSecretBasic);
+        let mut client = Client::new(
+            ClientId::new("bench"),
+            "Bench",
+            ClientAuthMethod::ClientSecretBasic,
+        );
         client.grant_types = vec![GrantType::ClientCredentials];
         client.scope = Scope::parse("api:read").unwrap();
         provider
@@ -65,7 +76,10 @@ fn fixture(algorithm: Algorithm) -> Fixture {
 fn token_request() -> Request<Body> {
     Request::post("/token")
         .header("content-type", "application/x-www-form-urlencoded")
-        .header("authorization", format!("Basic {}", STANDARD.encode("bench:bench-secret")))
+        .header(
+            "authorization",
+            format!("Basic {}", STANDARD.encode("bench:bench-secret")),
+        )
         .body(Body::from("grant_type=client_credentials&scope=api%3Aread"))
         .unwrap()
 }
@@ -74,7 +88,13 @@ fn call(fixture: &Fixture, request: Request<Body>) -> usize {
     fixture.runtime.block_on(async {
         let response = fixture.router.clone().oneshot(request).await.unwrap();
         assert!(response.status().is_success(), "{}", response.status());
-        response.into_body().collect().await.unwrap().to_bytes().len()
+        response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .len()
     })
 }
 
@@ -90,14 +110,18 @@ fn benches(c: &mut Criterion) {
     let mut group = c.benchmark_group("sign");
     for algorithm in [Algorithm::ES256, Algorithm::EdDSA] {
         let key = signing_key(algorithm);
-        group.bench_function(algorithm.as_str(), |b| b.iter(|| key.sign(black_box(MESSAGE)).unwrap()));
+        group.bench_function(algorithm.as_str(), |b| {
+            b.iter(|| key.sign(black_box(MESSAGE)).unwrap())
+        });
     }
     group.finish();
 
     let mut group = c.benchmark_group("issue_client_credentials");
     for algorithm in [Algorithm::ES256, Algorithm::EdDSA] {
         let fixture = fixture(algorithm);
-        group.bench_function(algorithm.as_str(), |b| b.iter(|| call(&fixture, token_request())));
+        group.bench_function(algorithm.as_str(), |b| {
+            b.iter(|| call(&fixture, token_request()))
+        });
     }
     group.finish();
 

@@ -20,13 +20,19 @@ use tracing_subscriber::EnvFilter;
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
         .init();
     let config = ProviderConfig::new("http://127.0.0.1:8090/auth")?;
     let store = SqliteStore::open("sqlite::memory:", 1).await?;
     let provider = Provider::builder(config, store).build().await?;
 
-    let mut client = Client::new(ClientId::new("my-app"), "My application", ClientAuthMethod::ClientSecretBasic);
+    let mut client = Client::new(
+        ClientId::new("my-app"),
+        "My application",
+        ClientAuthMethod::ClientSecretBasic,
+    );
     client.redirect_uris = vec![RedirectUri::parse("http://127.0.0.1:8090/callback")?];
     client.grant_types = vec![GrantType::AuthorizationCode, GrantType::ClientCredentials];
     client.scope = Scope::parse("openid profile email")?;
@@ -35,12 +41,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .register_confidential_client(client, Some(ClientSecret::new("my-app-secret")))
         .await?;
     provider
-        .upsert_user("demo", &Password::new("demo-password"), UserClaims::default())
+        .upsert_user(
+            "demo",
+            &Password::new("demo-password"),
+            UserClaims::default(),
+        )
         .await?;
 
     let app = Router::new()
         .route("/", get(|| async { "the application's own home page" }))
-        .nest("/auth", nauthera_http::router(Arc::new(provider), HttpOptions::default()));
+        .nest(
+            "/auth",
+            nauthera_http::router(Arc::new(provider), HttpOptions::default()),
+        );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:8090").await?;
     tracing::info!("listening on http://127.0.0.1:8090 (provider under /auth)");
     axum::serve(listener, app).await?;

@@ -63,7 +63,10 @@ pub async fn provider(config: &ServerConfig) -> Result<Arc<ServerProvider>, Serv
     Ok(Arc::new(provider))
 }
 
-async fn register_configured(provider: &ServerProvider, config: &ServerConfig) -> Result<(), ServerError> {
+async fn register_configured(
+    provider: &ServerProvider,
+    config: &ServerConfig,
+) -> Result<(), ServerError> {
     for section in &config.clients {
         let (client, secret) = section.to_client()?;
         match secret {
@@ -77,7 +80,10 @@ async fn register_configured(provider: &ServerProvider, config: &ServerConfig) -
     }
     for section in &config.users {
         let password = Password::new(section.password()?);
-        let existing = provider.storage().find_user_by_username(&section.username).await?;
+        let existing = provider
+            .storage()
+            .find_user_by_username(&section.username)
+            .await?;
         let mut claims = UserClaims::default();
         claims.name.clone_from(&section.name);
         claims.given_name.clone_from(&section.given_name);
@@ -88,7 +94,9 @@ async fn register_configured(provider: &ServerProvider, config: &ServerConfig) -
             .as_ref()
             .is_some_and(|user| user.claims == claims && user.password_hash.verify(&password));
         if !unchanged {
-            provider.upsert_user(&section.username, &password, claims).await?;
+            provider
+                .upsert_user(&section.username, &password, claims)
+                .await?;
         }
     }
     Ok(())
@@ -107,7 +115,9 @@ pub async fn run(
     let app = nauthera_http::router(Arc::clone(&provider), HttpOptions::default());
     let maintenance = tokio::spawn(maintain(Arc::clone(&provider)));
     tracing::info!(issuer = provider.config().issuer_str(), address = %listener.local_addr()?, "serving");
-    let served = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
+    let served = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await;
     maintenance.abort();
     served?;
     tracing::info!("stopped");

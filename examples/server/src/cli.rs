@@ -144,13 +144,26 @@ pub async fn administer(config: &ServerConfig, command: Command) -> Result<(), S
                 println!("public client {} registered", client.client_id);
             } else {
                 let secret = provider.register_confidential_client(client, None).await?;
-                println!("client {} registered; secret (shown once): {}", args.client_id, secret.expose_secret());
+                println!(
+                    "client {} registered; secret (shown once): {}",
+                    args.client_id,
+                    secret.expose_secret()
+                );
             }
         }
         Command::Client(ClientCommand::List) => {
             for client in provider.list_clients().await? {
-                let uris: Vec<&str> = client.redirect_uris.iter().map(RedirectUri::as_str).collect();
-                println!("{}\t{}\t{}", client.client_id, client.auth_method.as_str(), uris.join(" "));
+                let uris: Vec<&str> = client
+                    .redirect_uris
+                    .iter()
+                    .map(RedirectUri::as_str)
+                    .collect();
+                println!(
+                    "{}\t{}\t{}",
+                    client.client_id,
+                    client.auth_method.as_str(),
+                    uris.join(" ")
+                );
             }
         }
         Command::Keys(KeysCommand::Rotate) => {
@@ -169,7 +182,9 @@ pub async fn administer(config: &ServerConfig, command: Command) -> Result<(), S
 
 fn read_password(file: Option<PathBuf>) -> Result<Password, ServerError> {
     let line = match file {
-        Some(path) => std::fs::read_to_string(&path).map_err(|source| ConfigError::Read { path, source })?,
+        Some(path) => {
+            std::fs::read_to_string(&path).map_err(|source| ConfigError::Read { path, source })?
+        }
         None => {
             let mut line = String::new();
             std::io::stdin().lock().read_line(&mut line)?;
@@ -205,7 +220,9 @@ fn client_from(args: &ClientAdd) -> Result<Client, ConfigError> {
     } else {
         args.grant_types
             .iter()
-            .map(|name| GrantType::parse(name).ok_or_else(|| invalid(format!("unknown grant type {name}"))))
+            .map(|name| {
+                GrantType::parse(name).ok_or_else(|| invalid(format!("unknown grant type {name}")))
+            })
             .collect::<Result<_, _>>()?
     };
     client.scope = Scope::parse(&args.scope).map_err(|_| invalid("invalid scope".to_owned()))?;
@@ -217,4 +234,3 @@ fn client_from(args: &ClientAdd) -> Result<Client, ConfigError> {
 pub fn environment() -> HashMap<String, String> {
     std::env::vars().collect()
 }
-

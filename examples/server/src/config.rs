@@ -5,10 +5,10 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use nauthera_core::ProviderConfig;
 use nauthera_core::client::{Client, ClientAuthMethod, GrantType};
 use nauthera_core::keys::Algorithm;
 use nauthera_core::types::{ClientId, RedirectUri, Scope};
-use nauthera_core::ProviderConfig;
 use serde::Deserialize;
 
 /// Why the configuration could not be loaded.
@@ -198,7 +198,10 @@ impl ServerConfig {
     pub fn parse(text: &str) -> Result<Self, ConfigError> {
         let config: Self = toml::from_str(text)?;
         if config.version != 1 {
-            return Err(ConfigError::Invalid(format!("unsupported version {}", config.version)));
+            return Err(ConfigError::Invalid(format!(
+                "unsupported version {}",
+                config.version
+            )));
         }
         Ok(config)
     }
@@ -230,8 +233,14 @@ impl ServerConfig {
     /// # Errors
     /// When neither or both are set, or the file cannot be read.
     pub fn storage_url(&self) -> Result<String, ConfigError> {
-        secret_value(self.storage.url.as_deref(), self.storage.url_file.as_deref(), "storage.url")?
-            .ok_or_else(|| ConfigError::Invalid("storage.url or storage.url_file is required".to_owned()))
+        secret_value(
+            self.storage.url.as_deref(),
+            self.storage.url_file.as_deref(),
+            "storage.url",
+        )?
+        .ok_or_else(|| {
+            ConfigError::Invalid("storage.url or storage.url_file is required".to_owned())
+        })
     }
 
     /// The provider settings.
@@ -239,8 +248,8 @@ impl ServerConfig {
     /// # Errors
     /// [`ConfigError::Invalid`] for a bad issuer or algorithm.
     pub fn provider_config(&self) -> Result<ProviderConfig, ConfigError> {
-        let mut config =
-            ProviderConfig::new(&self.issuer).map_err(|error| ConfigError::Invalid(error.description().to_owned()))?;
+        let mut config = ProviderConfig::new(&self.issuer)
+            .map_err(|error| ConfigError::Invalid(error.description().to_owned()))?;
         if let Some(algorithm) = &self.keys.algorithm {
             config.signing_algorithm = parse_algorithm(algorithm)?;
         }
@@ -250,13 +259,21 @@ impl ServerConfig {
                 *target = Duration::from_secs(seconds);
             }
         };
-        set(&mut config.access_token_lifetime, tokens.access_token_lifetime_secs);
+        set(
+            &mut config.access_token_lifetime,
+            tokens.access_token_lifetime_secs,
+        );
         set(&mut config.id_token_lifetime, tokens.id_token_lifetime_secs);
-        set(&mut config.refresh_token_lifetime, tokens.refresh_token_lifetime_secs);
+        set(
+            &mut config.refresh_token_lifetime,
+            tokens.refresh_token_lifetime_secs,
+        );
         set(&mut config.code_lifetime, tokens.code_lifetime_secs);
         set(&mut config.session_lifetime, tokens.session_lifetime_secs);
         if config.code_lifetime > Duration::from_secs(60) {
-            return Err(ConfigError::Invalid("tokens.code_lifetime_secs must be at most 60".to_owned()));
+            return Err(ConfigError::Invalid(
+                "tokens.code_lifetime_secs must be at most 60".to_owned(),
+            ));
         }
         Ok(config)
     }
@@ -268,27 +285,42 @@ impl ClientSection {
     /// # Errors
     /// [`ConfigError::Invalid`] for bad URIs, scopes, or a secret that does not fit the auth method.
     pub fn to_client(&self) -> Result<(Client, Option<String>), ConfigError> {
-        let secret = secret_value(self.secret.as_deref(), self.secret_file.as_deref(), "client secret")?;
+        let secret = secret_value(
+            self.secret.as_deref(),
+            self.secret_file.as_deref(),
+            "client secret",
+        )?;
         let method = self.auth_method.unwrap_or(if secret.is_some() {
             ClientAuthMethod::ClientSecretBasic
         } else {
             ClientAuthMethod::None
         });
-        let invalid = |what: &str| ConfigError::Invalid(format!("client {}: {what}", self.client_id));
+        let invalid =
+            |what: &str| ConfigError::Invalid(format!("client {}: {what}", self.client_id));
         if (method == ClientAuthMethod::None) != secret.is_none() {
-            return Err(invalid("public clients (auth_method = none) have no secret; others need one"));
+            return Err(invalid(
+                "public clients (auth_method = none) have no secret; others need one",
+            ));
         }
-        let name = self.client_name.clone().unwrap_or_else(|| self.client_id.clone());
+        let name = self
+            .client_name
+            .clone()
+            .unwrap_or_else(|| self.client_id.clone());
         let mut client = Client::new(ClientId::new(self.client_id.clone()), name, method);
-        client.redirect_uris = parse_uris(&self.redirect_uris).map_err(|_| invalid("invalid redirect_uris"))?;
-        client.post_logout_redirect_uris =
-            parse_uris(&self.post_logout_redirect_uris).map_err(|_| invalid("invalid post_logout_redirect_uris"))?;
+        client.redirect_uris =
+            parse_uris(&self.redirect_uris).map_err(|_| invalid("invalid redirect_uris"))?;
+        client.post_logout_redirect_uris = parse_uris(&self.post_logout_redirect_uris)
+            .map_err(|_| invalid("invalid post_logout_redirect_uris"))?;
         client.grant_types = self
             .grant_types
             .clone()
             .unwrap_or_else(|| vec![GrantType::AuthorizationCode, GrantType::RefreshToken]);
-        client.scope = Scope::parse(self.scope.as_deref().unwrap_or("openid profile email offline_access"))
-            .map_err(|_| invalid("invalid scope"))?;
+        client.scope = Scope::parse(
+            self.scope
+                .as_deref()
+                .unwrap_or("openid profile email offline_access"),
+        )
+        .map_err(|_| invalid("invalid scope"))?;
         client.first_party = self.first_party;
         client.always_issue_refresh_token = self.always_issue_refresh_token;
         client.id_token_signed_response_alg = self
@@ -306,8 +338,17 @@ impl UserSection {
     /// # Errors
     /// When neither or both of `password` and `password_file` are set.
     pub fn password(&self) -> Result<String, ConfigError> {
-        secret_value(self.password.as_deref(), self.password_file.as_deref(), "user password")?
-            .ok_or_else(|| ConfigError::Invalid(format!("user {}: password or password_file is required", self.username)))
+        secret_value(
+            self.password.as_deref(),
+            self.password_file.as_deref(),
+            "user password",
+        )?
+        .ok_or_else(|| {
+            ConfigError::Invalid(format!(
+                "user {}: password or password_file is required",
+                self.username
+            ))
+        })
     }
 }
 
@@ -324,9 +365,15 @@ fn parse_uris(uris: &[String]) -> Result<Vec<RedirectUri>, nauthera_core::Error>
 }
 
 /// A secret given inline or by file (trailing newline trimmed). Warns when the file is readable by others.
-fn secret_value(inline: Option<&str>, file: Option<&Path>, what: &str) -> Result<Option<String>, ConfigError> {
+fn secret_value(
+    inline: Option<&str>,
+    file: Option<&Path>,
+    what: &str,
+) -> Result<Option<String>, ConfigError> {
     match (inline, file) {
-        (Some(_), Some(_)) => Err(ConfigError::Invalid(format!("{what}: set the value or the file, not both"))),
+        (Some(_), Some(_)) => Err(ConfigError::Invalid(format!(
+            "{what}: set the value or the file, not both"
+        ))),
         (Some(value), None) => Ok(Some(value.to_owned())),
         (None, Some(path)) => {
             warn_if_world_readable(path);
@@ -360,7 +407,10 @@ mod tests {
     #[test]
     fn demo_config_parses() {
         let config = ServerConfig::parse(include_str!("../nauthera.demo.toml")).unwrap();
-        assert_eq!(config.provider_config().unwrap().issuer_str(), "http://127.0.0.1:8080");
+        assert_eq!(
+            config.provider_config().unwrap().issuer_str(),
+            "http://127.0.0.1:8080"
+        );
         for client in &config.clients {
             client.to_client().unwrap();
         }
@@ -368,8 +418,10 @@ mod tests {
 
     #[test]
     fn unknown_keys_are_rejected() {
-        let error = ServerConfig::parse("version = 1\nissuer = \"https://x\"\nbogus = 1\n[storage]\nurl = \"sqlite::memory:\"")
-            .unwrap_err();
+        let error = ServerConfig::parse(
+            "version = 1\nissuer = \"https://x\"\nbogus = 1\n[storage]\nurl = \"sqlite::memory:\"",
+        )
+        .unwrap_err();
         assert!(error.to_string().contains("bogus"), "{error}");
     }
 
@@ -377,8 +429,14 @@ mod tests {
     fn environment_overrides_file() {
         let mut config = ServerConfig::parse(include_str!("../nauthera.demo.toml")).unwrap();
         let env = HashMap::from([
-            ("NAUTHERA_ISSUER".to_owned(), "https://id.example.com".to_owned()),
-            ("NAUTHERA_STORAGE_URL".to_owned(), "sqlite::memory:".to_owned()),
+            (
+                "NAUTHERA_ISSUER".to_owned(),
+                "https://id.example.com".to_owned(),
+            ),
+            (
+                "NAUTHERA_STORAGE_URL".to_owned(),
+                "sqlite::memory:".to_owned(),
+            ),
         ]);
         config.apply_env(&env);
         assert_eq!(config.issuer, "https://id.example.com");

@@ -10,10 +10,9 @@ use tracing_subscriber::EnvFilter;
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_env("NAUTHERA_LOG")
-                .unwrap_or_else(|_| EnvFilter::new("nauthera=info,nauthera_server=info,tower_http=info")),
-        )
+        .with_env_filter(EnvFilter::try_from_env("NAUTHERA_LOG").unwrap_or_else(|_| {
+            EnvFilter::new("nauthera=info,nauthera_server=info,tower_http=info")
+        }))
         .init();
     match start(Cli::parse()).await {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -6,8 +6,8 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
 use crate::config::{ConfigError, KeyFile, parse_algorithm, warn_if_world_readable};
-use nauthera_core::keys::{SigningKey, StoredKey};
 use nauthera_core::UnixTime;
+use nauthera_core::keys::{SigningKey, StoredKey};
 
 /// Reads the configured PEM keys, checking that each parses as its stated algorithm.
 ///
@@ -21,7 +21,11 @@ pub fn load_keys(files: &[KeyFile]) -> Result<Vec<StoredKey>, ConfigError> {
             let der = read_pkcs8_pem(&file.path)?;
             let key = StoredKey::new(file.kid.clone(), algorithm, der, UnixTime(0), None);
             SigningKey::from_stored(&key).map_err(|_| {
-                ConfigError::Invalid(format!("{} is not a PKCS#8 {} key", file.path.display(), file.algorithm))
+                ConfigError::Invalid(format!(
+                    "{} is not a PKCS#8 {} key",
+                    file.path.display(),
+                    file.algorithm
+                ))
             })?;
             Ok(key)
         })
@@ -34,22 +38,26 @@ fn read_pkcs8_pem(path: &Path) -> Result<Vec<u8>, ConfigError> {
         path: path.to_owned(),
         source,
     })?;
-    decode_pem(&text).ok_or_else(|| ConfigError::Invalid(format!("{} is not a PKCS#8 PEM file", path.display())))
+    decode_pem(&text)
+        .ok_or_else(|| ConfigError::Invalid(format!("{} is not a PKCS#8 PEM file", path.display())))
 }
 
 /// The DER inside the first `PRIVATE KEY` PEM block.
 fn decode_pem(text: &str) -> Option<Vec<u8>> {
     let start = text.find("-----BEGIN PRIVATE KEY-----")? + "-----BEGIN PRIVATE KEY-----".len();
     let end = text[start..].find("-----END PRIVATE KEY-----")? + start;
-    let body: String = text[start..end].chars().filter(|c| !c.is_whitespace()).collect();
+    let body: String = text[start..end]
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
     STANDARD.decode(body).ok()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use nauthera_core::keys::Algorithm;
     use nauthera_core::SystemRandom;
+    use nauthera_core::keys::Algorithm;
 
     #[test]
     fn pem_keys_load() {

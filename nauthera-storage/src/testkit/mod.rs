@@ -5,7 +5,7 @@
 //! it generates one `#[test]` per check, each on a fresh store from the expression you give, running on a
 //! multi-thread tokio runtime (the checks include truly concurrent calls):
 //!
-//! ```ignore
+//! ```text
 //! // tests/conformance.rs of a backend crate, built with nauthera-storage's `testkit` feature.
 //! nauthera_storage::storage_conformance!(async { MyStore::connect("...").await.unwrap() });
 //! ```
@@ -139,7 +139,7 @@ where
 /// Generates one `#[test]` per conformance check, each running on a fresh fixture from the given expression
 /// (a future yielding a [`Storage`] or a [`Guarded`](crate::testkit::Guarded) store).
 ///
-/// ```ignore
+/// ```text
 /// nauthera_storage::storage_conformance!(async { MyStore::connect("...").await.unwrap() });
 /// ```
 #[macro_export]

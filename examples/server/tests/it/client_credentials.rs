@@ -9,10 +9,21 @@ use crate::rp::Rp;
 #[tokio::test(flavor = "multi_thread")]
 async fn basic_and_post_clients_get_tokens_that_introspect_until_revoked() {
     let server = TestServer::start().await;
-    let basic = Rp::discover(&server, "web", Some("web-secret"), "http://127.0.0.1:9000/callback").await;
-    let post = Rp::discover(&server, "poster", Some("poster-secret"), "http://127.0.0.1:9001/callback")
-        .await
-        .with_post_auth();
+    let basic = Rp::discover(
+        &server,
+        "web",
+        Some("web-secret"),
+        "http://127.0.0.1:9000/callback",
+    )
+    .await;
+    let post = Rp::discover(
+        &server,
+        "poster",
+        Some("poster-secret"),
+        "http://127.0.0.1:9001/callback",
+    )
+    .await
+    .with_post_auth();
     for rp in [&basic, &post] {
         let token = rp
             .client
@@ -32,7 +43,9 @@ async fn basic_and_post_clients_get_tokens_that_introspect_until_revoked() {
         assert!(introspection.active());
         assert_eq!(introspection.scopes().unwrap()[0].as_str(), "api:read");
         rp.client
-            .revoke_token(CoreRevocableToken::AccessToken(token.access_token().clone()))
+            .revoke_token(CoreRevocableToken::AccessToken(
+                token.access_token().clone(),
+            ))
             .unwrap()
             .request_async(&http_client)
             .await
@@ -58,20 +71,36 @@ async fn wrong_secret_gets_401_with_www_authenticate_and_no_secret_in_the_body()
     .await;
     assert_eq!(reply.status, 401);
     assert_eq!(reply.json()["error"], "invalid_client");
-    assert!(reply.headers.get("www-authenticate").unwrap().to_str().unwrap().starts_with("Basic"));
+    assert!(
+        reply
+            .headers
+            .get("www-authenticate")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .starts_with("Basic")
+    );
     assert_eq!(reply.headers.get("cache-control").unwrap(), "no-store");
     assert!(!reply.body.contains("not-the-secret"));
     // Same through client_secret_post, and a client using the wrong method for its registration.
     let post = post_form(
         &server.url("/token"),
-        &[("grant_type", "client_credentials"), ("client_id", "poster"), ("client_secret", "nope")],
+        &[
+            ("grant_type", "client_credentials"),
+            ("client_id", "poster"),
+            ("client_secret", "nope"),
+        ],
         None,
     )
     .await;
     assert_eq!(post.status, 401);
     let wrong_method = post_form(
         &server.url("/token"),
-        &[("grant_type", "client_credentials"), ("client_id", "web"), ("client_secret", "web-secret")],
+        &[
+            ("grant_type", "client_credentials"),
+            ("client_id", "web"),
+            ("client_secret", "web-secret"),
+        ],
         None,
     )
     .await;
@@ -83,7 +112,12 @@ async fn introspection_requires_client_authentication() {
     let server = TestServer::start().await;
     let reply = post_form(&server.url("/introspect"), &[("token", "anything")], None).await;
     assert_eq!(reply.status, 401);
-    let public = post_form(&server.url("/introspect"), &[("token", "anything"), ("client_id", "spa")], None).await;
+    let public = post_form(
+        &server.url("/introspect"),
+        &[("token", "anything"), ("client_id", "spa")],
+        None,
+    )
+    .await;
     assert_eq!(public.status, 400);
     assert_eq!(public.json()["error"], "unauthorized_client");
 }

@@ -11,22 +11,45 @@ const ALICE: (&str, &str) = ("alice", "alice-password");
 #[tokio::test(flavor = "multi_thread")]
 async fn confidential_client_completes_code_flow_userinfo_and_refresh_rotation() {
     let server = TestServer::start().await;
-    let rp = Rp::discover(&server, "web", Some("web-secret"), "http://127.0.0.1:9000/callback").await;
-    assert_eq!(rp.metadata.additional_metadata().code_challenge_methods_supported, ["S256"]);
-    assert!(rp.metadata.additional_metadata().authorization_response_iss_parameter_supported);
+    let rp = Rp::discover(
+        &server,
+        "web",
+        Some("web-secret"),
+        "http://127.0.0.1:9000/callback",
+    )
+    .await;
+    assert_eq!(
+        rp.metadata
+            .additional_metadata()
+            .code_challenge_methods_supported,
+        ["S256"]
+    );
+    assert!(
+        rp.metadata
+            .additional_metadata()
+            .authorization_response_iss_parameter_supported
+    );
     let mut browser = Browser::default();
     let pending = rp.authorize(&["profile", "email", "offline_access"], None);
     let reply = sign_in(&mut browser, &server, &pending, ALICE).await;
     let code = code_of(&reply, &pending, &server.issuer);
     let (tokens, claims) = rp.exchange(&code, pending).await;
-    assert_eq!(claims.email().map(|email| email.as_str()), Some("alice@example.com"));
+    assert_eq!(
+        claims.email().map(|email| email.as_str()),
+        Some("alice@example.com")
+    );
     assert!(claims.auth_time().is_some());
-    assert_eq!(claims.authorized_party().map(|azp| azp.as_str()), Some("web"));
+    assert_eq!(
+        claims.authorized_party().map(|azp| azp.as_str()),
+        Some("web")
+    );
     let id_token = tokens.id_token().unwrap().to_string();
     let payload = id_token.split('.').nth(1).unwrap();
-    let raw: serde_json::Value =
-        serde_json::from_slice(&base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, payload).unwrap())
-            .unwrap();
+    let raw: serde_json::Value = serde_json::from_slice(
+        &base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, payload)
+            .unwrap(),
+    )
+    .unwrap();
     assert!(raw["sid"].is_string(), "sid claim: {raw}");
 
     let userinfo: CoreUserInfoClaims = rp
@@ -37,10 +60,19 @@ async fn confidential_client_completes_code_flow_userinfo_and_refresh_rotation()
         .await
         .unwrap();
     assert_eq!(userinfo.subject(), claims.subject());
-    assert_eq!(userinfo.email().map(|email| email.as_str()), Some("alice@example.com"));
-    assert_eq!(userinfo.preferred_username().map(|name| name.as_str()), Some("alice"));
+    assert_eq!(
+        userinfo.email().map(|email| email.as_str()),
+        Some("alice@example.com")
+    );
+    assert_eq!(
+        userinfo.preferred_username().map(|name| name.as_str()),
+        Some("alice")
+    );
 
-    let first_refresh = tokens.refresh_token().expect("offline_access grants a refresh token").clone();
+    let first_refresh = tokens
+        .refresh_token()
+        .expect("offline_access grants a refresh token")
+        .clone();
     let refreshed = rp
         .client
         .exchange_refresh_token(&first_refresh)
@@ -49,7 +81,10 @@ async fn confidential_client_completes_code_flow_userinfo_and_refresh_rotation()
         .await
         .unwrap();
     rp.validate_id_token(&refreshed, None);
-    let second_refresh = refreshed.refresh_token().expect("rotated refresh token").clone();
+    let second_refresh = refreshed
+        .refresh_token()
+        .expect("rotated refresh token")
+        .clone();
     assert_ne!(second_refresh.secret(), first_refresh.secret());
 
     // Reuse of the rotated token revokes the whole family, including its newest member and access tokens.
@@ -99,7 +134,13 @@ async fn public_client_uses_pkce_without_secret_and_refreshes() {
 #[tokio::test(flavor = "multi_thread")]
 async fn first_party_client_skips_consent_and_gets_rs256_id_tokens() {
     let server = TestServer::start().await;
-    let rp = Rp::discover(&server, "first-party", Some("first-party-secret"), "http://127.0.0.1:9003/callback").await;
+    let rp = Rp::discover(
+        &server,
+        "first-party",
+        Some("first-party-secret"),
+        "http://127.0.0.1:9003/callback",
+    )
+    .await;
     let mut browser = Browser::default();
     let pending = rp.authorize(&["email"], None);
     let page = browser.get(pending.url.as_str()).await;
@@ -117,13 +158,22 @@ async fn first_party_client_skips_consent_and_gets_rs256_id_tokens() {
     let code = code_of(&reply, &pending, &server.issuer);
     let (tokens, _) = rp.exchange(&code, pending).await;
     let alg = tokens.id_token().unwrap().signing_alg().unwrap();
-    assert_eq!(*alg, openidconnect::core::CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256);
+    assert_eq!(
+        *alg,
+        openidconnect::core::CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn consent_is_remembered_and_the_session_is_reused() {
     let server = TestServer::start().await;
-    let rp = Rp::discover(&server, "web", Some("web-secret"), "http://127.0.0.1:9000/callback").await;
+    let rp = Rp::discover(
+        &server,
+        "web",
+        Some("web-secret"),
+        "http://127.0.0.1:9000/callback",
+    )
+    .await;
     let mut browser = Browser::default();
     let first = rp.authorize(&["profile"], None);
     let reply = sign_in(&mut browser, &server, &first, ALICE).await;
@@ -142,9 +192,17 @@ async fn consent_is_remembered_and_the_session_is_reused() {
 #[tokio::test(flavor = "multi_thread")]
 async fn eddsa_provider_signs_id_tokens_that_the_client_verifies() {
     let server = TestServer::start_with("EdDSA").await;
-    let rp = Rp::discover(&server, "web", Some("web-secret"), "http://127.0.0.1:9000/callback").await;
+    let rp = Rp::discover(
+        &server,
+        "web",
+        Some("web-secret"),
+        "http://127.0.0.1:9000/callback",
+    )
+    .await;
     let algorithms = rp.metadata.id_token_signing_alg_values_supported();
-    assert!(algorithms.contains(&openidconnect::core::CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256));
+    assert!(
+        algorithms.contains(&openidconnect::core::CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256)
+    );
     let mut browser = Browser::default();
     let pending = rp.authorize(&[], None);
     let reply = sign_in(&mut browser, &server, &pending, ALICE).await;

@@ -233,13 +233,22 @@ impl Browser {
     async fn send(&mut self, method: http::Method, url: &str, body: Option<String>) -> Reply {
         let mut request = http::Request::builder().method(method).uri(url);
         if !self.cookies.is_empty() {
-            let cookie: Vec<String> = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            let cookie: Vec<String> = self
+                .cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
             request = request.header(http::header::COOKIE, cookie.join("; "));
         }
         if body.is_some() {
-            request = request.header(http::header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+            request = request.header(
+                http::header::CONTENT_TYPE,
+                "application/x-www-form-urlencoded",
+            );
         }
-        let request = request.body(Full::new(Bytes::from(body.unwrap_or_default()))).unwrap();
+        let request = request
+            .body(Full::new(Bytes::from(body.unwrap_or_default())))
+            .unwrap();
         let response = self.client.request(request).await.unwrap();
         let (parts, body) = response.into_parts();
         for value in parts.headers.get_all(http::header::SET_COOKIE) {
@@ -266,27 +275,46 @@ impl Browser {
 pub(crate) struct HttpError(String);
 
 /// The HTTP client handed to the openidconnect crate: plain hyper, no redirects followed.
-pub(crate) async fn http_client(request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, HttpError> {
-    let client: HyperClient<HttpConnector, Full<Bytes>> = HyperClient::builder(TokioExecutor::new()).build_http();
+pub(crate) async fn http_client(
+    request: http::Request<Vec<u8>>,
+) -> Result<http::Response<Vec<u8>>, HttpError> {
+    let client: HyperClient<HttpConnector, Full<Bytes>> =
+        HyperClient::builder(TokioExecutor::new()).build_http();
     let (mut parts, body) = request.into_parts();
     if parts.uri.scheme_str() == Some("https") && parts.uri.host() == Some("127.0.0.1") {
         // See `rp::loopback_https`: loopback "https" URLs are served over plain http by the test server.
         let plain = parts.uri.to_string().replacen("https://", "http://", 1);
-        parts.uri = plain.parse().map_err(|_| HttpError("bad loopback URL".into()))?;
+        parts.uri = plain
+            .parse()
+            .map_err(|_| HttpError("bad loopback URL".into()))?;
     }
     let request = http::Request::from_parts(parts, Full::new(Bytes::from(body)));
-    let response = client.request(request).await.map_err(|e| HttpError(e.to_string()))?;
+    let response = client
+        .request(request)
+        .await
+        .map_err(|e| HttpError(e.to_string()))?;
     let (parts, body) = response.into_parts();
-    let body = body.collect().await.map_err(|e| HttpError(e.to_string()))?.to_bytes();
+    let body = body
+        .collect()
+        .await
+        .map_err(|e| HttpError(e.to_string()))?
+        .to_bytes();
     Ok(http::Response::from_parts(parts, body.to_vec()))
 }
 
 /// Sends a raw form POST (for negative tests that a well-behaved client library would refuse to send).
-pub(crate) async fn post_form(url: &str, form: &[(&str, &str)], basic: Option<(&str, &str)>) -> Reply {
+pub(crate) async fn post_form(
+    url: &str,
+    form: &[(&str, &str)],
+    basic: Option<(&str, &str)>,
+) -> Reply {
     let mut request = http::Request::builder()
         .method(http::Method::POST)
         .uri(url)
-        .header(http::header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        .header(
+            http::header::CONTENT_TYPE,
+            "application/x-www-form-urlencoded",
+        );
     if let Some((id, secret)) = basic {
         use base64::Engine;
         let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{id}:{secret}"));

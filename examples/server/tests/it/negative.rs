@@ -1,6 +1,8 @@
 //! Every rule's negative case: each bad request gets a spec-correct error and loses nothing.
 
-use openidconnect::{AuthorizationCode, OAuth2TokenResponse, PkceCodeVerifier, TokenIntrospectionResponse};
+use openidconnect::{
+    AuthorizationCode, OAuth2TokenResponse, PkceCodeVerifier, TokenIntrospectionResponse,
+};
 
 use crate::harness::{Browser, Reply, TestServer, http_client, post_form};
 use crate::rp::{Pending, Rp, code_of, redirect_params, sign_in};
@@ -8,7 +10,13 @@ use crate::rp::{Pending, Rp, code_of, redirect_params, sign_in};
 const ALICE: (&str, &str) = ("alice", "alice-password");
 
 async fn web(server: &TestServer) -> Rp {
-    Rp::discover(server, "web", Some("web-secret"), "http://127.0.0.1:9000/callback").await
+    Rp::discover(
+        server,
+        "web",
+        Some("web-secret"),
+        "http://127.0.0.1:9000/callback",
+    )
+    .await
 }
 
 /// Signs alice in at `rp` and returns the code and the pending request.
@@ -19,7 +27,11 @@ async fn code_for(server: &TestServer, rp: &Rp, browser: &mut Browser) -> (Strin
 }
 
 fn authorize_url(server: &TestServer, params: &[(&str, &str)]) -> String {
-    format!("{}?{}", server.url("/authorize"), serde_urlencoded::to_string(params).unwrap())
+    format!(
+        "{}?{}",
+        server.url("/authorize"),
+        serde_urlencoded::to_string(params).unwrap()
+    )
 }
 
 const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
@@ -40,8 +52,16 @@ async fn reused_code_fails_and_revokes_the_tokens_of_the_first_redemption() {
         .request_async(&http_client)
         .await;
     assert!(format!("{again:?}").contains("invalid_grant"), "{again:?}");
-    let introspection = rp.client.introspect(tokens.access_token()).request_async(&http_client).await.unwrap();
-    assert!(!introspection.active(), "tokens of a replayed code are revoked");
+    let introspection = rp
+        .client
+        .introspect(tokens.access_token())
+        .request_async(&http_client)
+        .await
+        .unwrap();
+    assert!(
+        !introspection.active(),
+        "tokens of a replayed code are revoked"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -57,12 +77,21 @@ async fn wrong_verifier_redirect_mismatch_and_other_client_are_invalid_grant_and
             ("grant_type", "authorization_code"),
             ("code", &code),
             ("redirect_uri", "http://127.0.0.1:9000/callback"),
-            ("code_verifier", "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
+            (
+                "code_verifier",
+                "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk",
+            ),
         ],
         Some(("web", "web-secret")),
     )
     .await;
-    assert_eq!((wrong_verifier.status.as_u16(), wrong_verifier.json()["error"].clone()), (400, "invalid_grant".into()));
+    assert_eq!(
+        (
+            wrong_verifier.status.as_u16(),
+            wrong_verifier.json()["error"].clone()
+        ),
+        (400, "invalid_grant".into())
+    );
     let verifier = pending.verifier.secret().as_str();
     let wrong_redirect = post_form(
         &token,
@@ -92,7 +121,11 @@ async fn wrong_verifier_redirect_mismatch_and_other_client_are_invalid_grant_and
     assert_eq!(other_client.json()["error"], "invalid_grant");
     let missing_verifier = post_form(
         &token,
-        &[("grant_type", "authorization_code"), ("code", &code), ("redirect_uri", "http://127.0.0.1:9000/callback")],
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("redirect_uri", "http://127.0.0.1:9000/callback"),
+        ],
         Some(("web", "web-secret")),
     )
     .await;
@@ -118,7 +151,10 @@ async fn authorization_requests_without_pkce_or_with_plain_are_rejected_by_redir
     assert_eq!(params["state"], "s1");
     assert_eq!(params["iss"], server.issuer);
     let mut plain = base.to_vec();
-    plain.extend([("code_challenge", CHALLENGE), ("code_challenge_method", "plain")]);
+    plain.extend([
+        ("code_challenge", CHALLENGE),
+        ("code_challenge_method", "plain"),
+    ]);
     let params = redirect_params(&browser.get(&authorize_url(&server, &plain)).await);
     assert_eq!(params["error"], "invalid_request");
     assert!(params["error_description"].contains("S256"));
@@ -150,7 +186,15 @@ async fn unknown_client_and_unregistered_redirect_uri_get_an_error_page_not_a_re
         assert!(reply.headers.get("location").is_none());
         assert!(reply.body.contains("invalid_request"));
         assert_eq!(reply.headers.get("x-frame-options").unwrap(), "DENY");
-        assert!(reply.headers.get("content-security-policy").unwrap().to_str().unwrap().contains("frame-ancestors 'none'"));
+        assert!(
+            reply
+                .headers
+                .get("content-security-policy")
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .contains("frame-ancestors 'none'")
+        );
     }
 }
 
@@ -181,16 +225,32 @@ async fn invalid_scope_and_unsupported_response_type_redirect_with_errors() {
 async fn unsupported_grant_type_and_malformed_requests_get_json_errors() {
     let server = TestServer::start().await;
     let token = server.url("/token");
-    let grant = post_form(&token, &[("grant_type", "password")], Some(("web", "web-secret"))).await;
-    assert_eq!((grant.status.as_u16(), grant.json()["error"].clone()), (400, "unsupported_grant_type".into()));
+    let grant = post_form(
+        &token,
+        &[("grant_type", "password")],
+        Some(("web", "web-secret")),
+    )
+    .await;
+    assert_eq!(
+        (grant.status.as_u16(), grant.json()["error"].clone()),
+        (400, "unsupported_grant_type".into())
+    );
     let repeated = post_form(
         &token,
-        &[("grant_type", "client_credentials"), ("grant_type", "client_credentials")],
+        &[
+            ("grant_type", "client_credentials"),
+            ("grant_type", "client_credentials"),
+        ],
         Some(("web", "web-secret")),
     )
     .await;
     assert_eq!(repeated.json()["error"], "invalid_request");
-    let public = post_form(&token, &[("grant_type", "client_credentials"), ("client_id", "spa")], None).await;
+    let public = post_form(
+        &token,
+        &[("grant_type", "client_credentials"), ("client_id", "spa")],
+        None,
+    )
+    .await;
     assert_eq!(public.json()["error"], "unauthorized_client");
     let oversized = "x".repeat(100 * 1024);
     let too_big = post_form(&token, &[("grant_type", &oversized)], None).await;
@@ -207,7 +267,11 @@ async fn login_without_csrf_token_is_refused_and_the_request_survives() {
     let refused: Reply = browser
         .post(
             &server.url("/login"),
-            &[("interaction", &page.field("interaction")), ("username", ALICE.0), ("password", ALICE.1)],
+            &[
+                ("interaction", &page.field("interaction")),
+                ("username", ALICE.0),
+                ("password", ALICE.1),
+            ],
         )
         .await;
     assert_eq!(refused.status, 400);
@@ -226,7 +290,10 @@ async fn login_without_csrf_token_is_refused_and_the_request_survives() {
         .await;
     assert_eq!(wrong_password.status, 200);
     assert!(wrong_password.body.contains("incorrect"));
-    assert!(!wrong_password.body.contains("wrong\""), "the password is not echoed");
+    assert!(
+        !wrong_password.body.contains("wrong\""),
+        "the password is not echoed"
+    );
     let reply = sign_in(&mut browser, &server, &pending, ALICE).await;
     code_of(&reply, &pending, &server.issuer);
 }

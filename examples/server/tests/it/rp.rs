@@ -1,16 +1,16 @@
 //! The relying party: the openidconnect crate, configured from the provider's discovery document.
 
 use openidconnect::core::{
-    CoreAuthDisplay, CoreAuthPrompt, CoreAuthenticationFlow, CoreClaimName, CoreClaimType, CoreClient,
-    CoreClientAuthMethod, CoreGrantType, CoreIdTokenClaims, CoreJsonWebKey, CoreJweContentEncryptionAlgorithm,
-    CoreJweKeyManagementAlgorithm, CoreJwsSigningAlgorithm, CoreResponseMode, CoreResponseType,
-    CoreSubjectIdentifierType, CoreTokenResponse,
+    CoreAuthDisplay, CoreAuthPrompt, CoreAuthenticationFlow, CoreClaimName, CoreClaimType,
+    CoreClient, CoreClientAuthMethod, CoreGrantType, CoreIdTokenClaims, CoreJsonWebKey,
+    CoreJweContentEncryptionAlgorithm, CoreJweKeyManagementAlgorithm, CoreJwsSigningAlgorithm,
+    CoreResponseMode, CoreResponseType, CoreSubjectIdentifierType, CoreTokenResponse,
 };
 use openidconnect::{
-    AccessTokenHash, AdditionalProviderMetadata, AuthType, AuthorizationCode, ClientId, ClientSecret, CsrfToken,
-    EndSessionUrl, EndpointMaybeSet, EndpointNotSet, EndpointSet, IntrospectionUrl, IssuerUrl, Nonce,
-    OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier, ProviderMetadata, RedirectUrl, RevocationUrl, Scope,
-    TokenResponse,
+    AccessTokenHash, AdditionalProviderMetadata, AuthType, AuthorizationCode, ClientId,
+    ClientSecret, CsrfToken, EndSessionUrl, EndpointMaybeSet, EndpointNotSet, EndpointSet,
+    IntrospectionUrl, IssuerUrl, Nonce, OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier,
+    ProviderMetadata, RedirectUrl, RevocationUrl, Scope, TokenResponse,
 };
 use serde::{Deserialize, Serialize};
 
@@ -44,8 +44,14 @@ pub(crate) type Metadata = ProviderMetadata<
 >;
 
 /// The client type after discovery and setting the introspection and revocation endpoints.
-pub(crate) type Client =
-    CoreClient<EndpointSet, EndpointNotSet, EndpointSet, EndpointSet, EndpointMaybeSet, EndpointMaybeSet>;
+pub(crate) type Client = CoreClient<
+    EndpointSet,
+    EndpointNotSet,
+    EndpointSet,
+    EndpointSet,
+    EndpointMaybeSet,
+    EndpointMaybeSet,
+>;
 
 /// A relying party.
 pub(crate) struct Rp {
@@ -63,22 +69,32 @@ pub(crate) struct Pending {
 
 impl Rp {
     /// Discovers the provider and configures a client.
-    pub(crate) async fn discover(server: &TestServer, client_id: &str, secret: Option<&str>, redirect_uri: &str) -> Self {
-        let metadata = Metadata::discover_async(IssuerUrl::new(server.issuer.clone()).unwrap(), &http_client)
-            .await
-            .unwrap();
+    pub(crate) async fn discover(
+        server: &TestServer,
+        client_id: &str,
+        secret: Option<&str>,
+        redirect_uri: &str,
+    ) -> Self {
+        let metadata =
+            Metadata::discover_async(IssuerUrl::new(server.issuer.clone()).unwrap(), &http_client)
+                .await
+                .unwrap();
         let client = CoreClient::from_provider_metadata(
             metadata.clone(),
             ClientId::new(client_id.to_owned()),
             secret.map(|secret| ClientSecret::new(secret.to_owned())),
         )
         .set_redirect_uri(RedirectUrl::new(redirect_uri.to_owned()).unwrap())
-        .set_introspection_url(metadata.additional_metadata().introspection_endpoint.clone())
-        .set_revocation_url(loopback_https(&metadata.additional_metadata().revocation_endpoint));
-        Self {
-            client,
-            metadata,
-        }
+        .set_introspection_url(
+            metadata
+                .additional_metadata()
+                .introspection_endpoint
+                .clone(),
+        )
+        .set_revocation_url(loopback_https(
+            &metadata.additional_metadata().revocation_endpoint,
+        ));
+        Self { client, metadata }
     }
 
     /// Sends the client secret in the form body (client_secret_post).
@@ -114,7 +130,11 @@ impl Rp {
     }
 
     /// Exchanges a code with PKCE and validates the ID token fully (signature, iss, aud, exp, nonce, at_hash).
-    pub(crate) async fn exchange(&self, code: &str, pending: Pending) -> (CoreTokenResponse, CoreIdTokenClaims) {
+    pub(crate) async fn exchange(
+        &self,
+        code: &str,
+        pending: Pending,
+    ) -> (CoreTokenResponse, CoreIdTokenClaims) {
         let response = self
             .client
             .exchange_code(AuthorizationCode::new(code.to_owned()))
@@ -128,7 +148,11 @@ impl Rp {
     }
 
     /// Validates the ID token of a token response, including `at_hash`.
-    pub(crate) fn validate_id_token(&self, response: &CoreTokenResponse, nonce: Option<&Nonce>) -> CoreIdTokenClaims {
+    pub(crate) fn validate_id_token(
+        &self,
+        response: &CoreTokenResponse,
+        nonce: Option<&Nonce>,
+    ) -> CoreIdTokenClaims {
         let id_token = response.id_token().expect("an ID token");
         let verifier = self.client.id_token_verifier().set_allowed_algs([
             CoreJwsSigningAlgorithm::EcdsaP256Sha256,
@@ -137,7 +161,10 @@ impl Rp {
         ]);
         let claims = match nonce {
             Some(nonce) => id_token.claims(&verifier, nonce).unwrap().clone(),
-            None => id_token.claims(&verifier, |_: Option<&Nonce>| Ok(())).unwrap().clone(),
+            None => id_token
+                .claims(&verifier, |_: Option<&Nonce>| Ok(()))
+                .unwrap()
+                .clone(),
         };
         let expected = claims.access_token_hash().expect("at_hash");
         let actual = AccessTokenHash::from_token(
@@ -155,11 +182,20 @@ impl Rp {
 /// http on loopback, so the client is given the https form of the URL and [`http_client`] carries requests to
 /// loopback https URLs over plain http.
 fn loopback_https(url: &RevocationUrl) -> RevocationUrl {
-    RevocationUrl::new(url.as_str().replacen("http://127.0.0.1", "https://127.0.0.1", 1)).unwrap()
+    RevocationUrl::new(
+        url.as_str()
+            .replacen("http://127.0.0.1", "https://127.0.0.1", 1),
+    )
+    .unwrap()
 }
 
 /// Drives the browser through login (and consent, when shown) and returns the redirect to the client.
-pub(crate) async fn sign_in(browser: &mut Browser, server: &TestServer, pending: &Pending, user: (&str, &str)) -> Reply {
+pub(crate) async fn sign_in(
+    browser: &mut Browser,
+    server: &TestServer,
+    pending: &Pending,
+    user: (&str, &str),
+) -> Reply {
     let page = browser.get(pending.url.as_str()).await;
     assert_eq!(page.status, 200, "login page: {}", page.body);
     let reply = browser
@@ -177,7 +213,11 @@ pub(crate) async fn sign_in(browser: &mut Browser, server: &TestServer, pending:
 }
 
 /// Allows on the consent page if the reply is one.
-pub(crate) async fn allow_if_asked(browser: &mut Browser, server: &TestServer, reply: Reply) -> Reply {
+pub(crate) async fn allow_if_asked(
+    browser: &mut Browser,
+    server: &TestServer,
+    reply: Reply,
+) -> Reply {
     if reply.status == 200 && reply.body.contains("name=\"decision\"") {
         return browser
             .post(
@@ -195,7 +235,12 @@ pub(crate) async fn allow_if_asked(browser: &mut Browser, server: &TestServer, r
 
 /// The query parameters of a redirect.
 pub(crate) fn redirect_params(reply: &Reply) -> std::collections::HashMap<String, String> {
-    assert!(reply.status.is_redirection(), "expected a redirect, got {} {}", reply.status, reply.body);
+    assert!(
+        reply.status.is_redirection(),
+        "expected a redirect, got {} {}",
+        reply.status,
+        reply.body
+    );
     let url = url::Url::parse(reply.location()).unwrap();
     url.query_pairs().into_owned().collect()
 }
@@ -203,7 +248,13 @@ pub(crate) fn redirect_params(reply: &Reply) -> std::collections::HashMap<String
 /// The code of a successful authorization response, after checking `state` and `iss`.
 pub(crate) fn code_of(reply: &Reply, pending: &Pending, issuer: &str) -> String {
     let params = redirect_params(reply);
-    assert_eq!(params.get("state").map(String::as_str), Some(pending.state.secret().as_str()));
+    assert_eq!(
+        params.get("state").map(String::as_str),
+        Some(pending.state.secret().as_str())
+    );
     assert_eq!(params.get("iss").map(String::as_str), Some(issuer));
-    params.get("code").cloned().unwrap_or_else(|| panic!("no code: {params:?}"))
+    params
+        .get("code")
+        .cloned()
+        .unwrap_or_else(|| panic!("no code: {params:?}"))
 }
