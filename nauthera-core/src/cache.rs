@@ -19,6 +19,11 @@ pub trait Cache: Send + Sync + 'static {
     fn put(&self, key: &str, value: &[u8], ttl: Duration) -> impl Future<Output = ()> + Send;
     /// Removes `key` (on every replica, for shared caches).
     fn invalidate(&self, key: &str) -> impl Future<Output = ()> + Send;
+    /// Whether the cache is shared by every replica, so entries that must be consistent across replicas
+    /// (revocations, users) may be cached.
+    fn is_shared(&self) -> bool {
+        false
+    }
 }
 
 /// A bounded in-process cache: the default when no shared cache is configured.

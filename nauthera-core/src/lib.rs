@@ -21,6 +21,7 @@
 //! access tokens with revocation, ES256 signatures by default.
 
 pub mod cache;
+mod cached;
 pub mod client;
 pub mod config;
 pub mod discovery;

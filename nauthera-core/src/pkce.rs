@@ -106,4 +106,52 @@ mod tests {
         assert!(challenge.verify(&wrong).is_err());
         assert!(challenge.verify(&CodeVerifier::new("too-short")).is_err());
     }
+
+    /// Cross-checks against oxide-auth, an independent OAuth 2.0 implementation: both must accept and reject
+    /// the same challenges and verifiers.
+    #[test]
+    fn agrees_with_oxide_auth() {
+        use std::borrow::Cow;
+
+        use crate::random::{Random, SystemRandom};
+
+        let oxide = oxide_auth::code_grant::extensions::Pkce::required();
+        let random = SystemRandom::new();
+        let mut verifiers = vec![VERIFIER.to_owned()];
+        for _ in 0..20 {
+            let mut bytes = [0_u8; 48];
+            random.fill(&mut bytes).unwrap();
+            verifiers.push(URL_SAFE_NO_PAD.encode(bytes));
+        }
+        for (method, ours_accepts) in [(Some("S256"), true), (Some("plain"), false), (None, false)]
+        {
+            let oxide_accepts = oxide
+                .challenge(method.map(Cow::Borrowed), Some(Cow::Borrowed(CHALLENGE)))
+                .is_ok();
+            assert_eq!(oxide_accepts, ours_accepts, "{method:?}");
+            assert_eq!(
+                CodeChallenge::parse(Some(CHALLENGE), method).is_ok(),
+                ours_accepts,
+                "{method:?}"
+            );
+        }
+        assert!(oxide.challenge(Some(Cow::Borrowed("S256")), None).is_err());
+        for challenger in &verifiers {
+            let ours = CodeChallenge::s256(&CodeVerifier::new(challenger.as_str()));
+            let stored = oxide
+                .challenge(
+                    Some(Cow::Borrowed("S256")),
+                    Some(Cow::Borrowed(ours.as_str())),
+                )
+                .unwrap();
+            for presented in &verifiers {
+                let oxide_ok = oxide
+                    .verify(stored.clone(), Some(Cow::Borrowed(presented.as_str())))
+                    .is_ok();
+                let ours_ok = ours.verify(&CodeVerifier::new(presented.as_str())).is_ok();
+                assert_eq!(oxide_ok, ours_ok);
+                assert_eq!(ours_ok, challenger == presented);
+            }
+        }
+    }
 }

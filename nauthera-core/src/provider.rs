@@ -1,7 +1,7 @@
 //! The provider: configuration, storage, cache, keys, clock and randomness, assembled once and shared.
 
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, RwLock};
-use std::time::Duration;
 
 use crate::cache::{Cache, MemoryCache};
 use crate::client::Client;
@@ -14,9 +14,6 @@ use crate::session::{BrowserSession, SessionKey};
 use crate::storage::{RevocationKey, Storage};
 use crate::time::{Clock, SystemClock, UnixTime};
 use crate::types::ClientId;
-
-/// How long a client read from the store is served from the cache.
-const CLIENT_CACHE_TTL: Duration = Duration::from_secs(60);
 
 /// Where signing keys come from.
 #[derive(Debug)]
@@ -118,6 +115,7 @@ impl<S: Storage, C: Cache> ProviderBuilder<S, C> {
         Ok(Provider {
             session_key: SessionKey::new(&secret),
             keys: RwLock::new(Arc::new(set)),
+            last_key_reload: AtomicI64::new(now.seconds()),
             discovery: RwLock::new(document),
             config: self.config,
             storage: self.storage,
@@ -176,6 +174,7 @@ pub struct Provider<S, C = MemoryCache> {
     pub(crate) random: Arc<dyn Random>,
     pub(crate) session_key: SessionKey,
     keys: RwLock<Arc<KeySet>>,
+    pub(crate) last_key_reload: AtomicI64,
     discovery: RwLock<Arc<str>>,
     static_keys: Option<Vec<StoredKey>>,
 }
@@ -246,7 +245,9 @@ impl<S: Storage, C: Cache> Provider<S, C> {
             Some(keys) => keys.clone(),
             None => self.storage.list_keys().await?,
         };
-        let (set, document) = published_keys(&self.config, &stored, self.now())?;
+        let now = self.now();
+        let (set, document) = published_keys(&self.config, &stored, now)?;
+        self.last_key_reload.store(now.seconds(), Ordering::Relaxed);
         if let Ok(mut keys) = self.keys.write() {
             *keys = Arc::new(set);
         }
@@ -293,7 +294,7 @@ impl<S: Storage, C: Cache> Provider<S, C> {
         if let Some(client) = &client
             && let Ok(bytes) = serde_json::to_vec(client)
         {
-            self.cache.put(&key, &bytes, CLIENT_CACHE_TTL).await;
+            self.cache.put(&key, &bytes, self.client_ttl()).await;
         }
         Ok(client)
     }
@@ -332,7 +333,6 @@ impl<S: Storage, C: Cache> Provider<S, C> {
             return Ok(None);
         };
         let ended = self
-            .storage
             .is_revoked(&[RevocationKey::Session(session.sid.clone())])
             .await?;
         Ok((!ended).then_some(session))

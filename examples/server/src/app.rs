@@ -7,7 +7,7 @@ use std::time::Duration;
 use nauthera_core::secret::{ClientSecret, Password};
 use nauthera_core::storage::UserStore;
 use nauthera_core::user::UserClaims;
-use nauthera_core::{KeySource, MemoryCache, Provider};
+use nauthera_core::{Clock, KeySource, MemoryCache, Provider, SystemClock};
 use nauthera_http::HttpOptions;
 use nauthera_storage::SqliteStore;
 use tokio::net::TcpListener;
@@ -46,6 +46,17 @@ pub enum ServerError {
 /// # Errors
 /// See [`ServerError`].
 pub async fn provider(config: &ServerConfig) -> Result<Arc<ServerProvider>, ServerError> {
+    provider_with_clock(config, Arc::new(SystemClock)).await
+}
+
+/// [`provider`] with another clock (tests and simulations).
+///
+/// # Errors
+/// See [`ServerError`].
+pub async fn provider_with_clock(
+    config: &ServerConfig,
+    clock: Arc<dyn Clock>,
+) -> Result<Arc<ServerProvider>, ServerError> {
     let url = config.storage_url()?;
     if let Some(path) = url.strip_prefix("sqlite://")
         && let Some(parent) = std::path::Path::new(path).parent()
@@ -54,7 +65,7 @@ pub async fn provider(config: &ServerConfig) -> Result<Arc<ServerProvider>, Serv
         std::fs::create_dir_all(parent)?;
     }
     let store = SqliteStore::open(&url, config.storage.pool_size).await?;
-    let mut builder = Provider::builder(config.provider_config()?, store);
+    let mut builder = Provider::builder(config.provider_config()?, store).clock(clock);
     if !config.keys.files.is_empty() {
         builder = builder.key_source(KeySource::Static(pem::load_keys(&config.keys.files)?));
     }
@@ -111,7 +122,18 @@ pub async fn run(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServerError> {
-    let provider = provider(&config).await?;
+    serve(provider(&config).await?, listener, shutdown).await
+}
+
+/// Serves an assembled provider on `listener` until `shutdown` completes.
+///
+/// # Errors
+/// See [`ServerError`].
+pub async fn serve(
+    provider: Arc<ServerProvider>,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServerError> {
     let app = nauthera_http::router(Arc::clone(&provider), HttpOptions::default());
     let maintenance = tokio::spawn(maintain(Arc::clone(&provider)));
     tracing::info!(issuer = provider.config().issuer_str(), address = %listener.local_addr()?, "serving");

@@ -9,5 +9,5 @@ pub mod cli;
 pub mod config;
 pub mod pem;
 
-pub use app::{ServerError, ServerProvider, provider, run};
+pub use app::{ServerError, ServerProvider, provider, provider_with_clock, run, serve};
 pub use config::ServerConfig;

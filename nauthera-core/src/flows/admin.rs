@@ -33,6 +33,7 @@ impl<S: Storage, C: Cache> Provider<S, C> {
         );
         user.claims = claims;
         self.storage.upsert_user(&user).await?;
+        self.invalidate_user(&user.subject).await;
         Ok(user)
     }
 

@@ -102,8 +102,7 @@ impl<S: Storage, C: Cache> Provider<S, C> {
                     client_name: client.map(|client| client.client_name),
                 });
             }
-            self.storage
-                .revoke(&RevocationKey::Session(session.sid.clone()), session.exp)
+            self.record_revocation(&RevocationKey::Session(session.sid.clone()), session.exp)
                 .await?;
             tracing::info!(target: "nauthera::audit", sub = %session.sub, "session ended");
         }

@@ -23,7 +23,7 @@ impl<S: Storage, C: Cache> Provider<S, C> {
         &self,
         token: &str,
     ) -> Result<Option<AccessTokenClaims>, Error> {
-        let Some(jwt) = self.keys().verify(token) else {
+        let Some(jwt) = self.verify_jwt(token).await? else {
             return Ok(None);
         };
         if jwt.typ.as_deref() != Some("at+jwt") {
@@ -37,7 +37,7 @@ impl<S: Storage, C: Cache> Provider<S, C> {
         }
         let mut keys = vec![RevocationKey::AccessToken(claims.jti.clone())];
         keys.extend(claims.grant_id().map(RevocationKey::Grant));
-        if self.storage.is_revoked(&keys).await? {
+        if self.is_revoked(&keys).await? {
             return Ok(None);
         }
         Ok(Some(claims))

@@ -193,7 +193,7 @@ impl<S: Storage, C: Cache> Provider<S, C> {
         };
         let now = self.now();
         let mut claims = serde_json::Map::new();
-        if let Some(user) = self.storage.find_user(grant.subject).await? {
+        if let Some(user) = self.find_user(grant.subject).await? {
             claims = user.claims_for(grant.scope);
         }
         let client_id = grant.client.client_id.as_str();

@@ -44,8 +44,7 @@ impl<S: Storage, C: Cache> Provider<S, C> {
             if claims.client_id != client.client_id {
                 return Err(not_yours());
             }
-            self.storage
-                .revoke(&RevocationKey::AccessToken(claims.jti.clone()), claims.exp)
+            self.record_revocation(&RevocationKey::AccessToken(claims.jti.clone()), claims.exp)
                 .await?;
             tracing::info!(target: "nauthera::audit", client_id = %client.client_id, "access token revoked");
         }

@@ -256,8 +256,7 @@ impl<S: Storage, C: Cache> Provider<S, C> {
         tracing::warn!(target: "nauthera::audit", grant_id = %grant_id, reason, "grant revoked");
         self.storage.revoke_refresh_family(grant_id).await?;
         let until = self.revocation_horizon();
-        self.storage
-            .revoke(&RevocationKey::Grant(grant_id.clone()), until)
+        self.record_revocation(&RevocationKey::Grant(grant_id.clone()), until)
             .await?;
         Ok(())
     }

@@ -44,10 +44,8 @@ impl<S: Storage, C: Cache> Provider<S, C> {
             return Err(UserInfoError::InsufficientScope);
         }
         let user = self
-            .storage
             .find_user(&Subject::new(claims.sub.clone()))
-            .await
-            .map_err(Error::from)?
+            .await?
             .ok_or(UserInfoError::InvalidToken)?;
         let mut out = user.claims_for(&claims.scope);
         out.insert("sub".to_owned(), claims.sub.into());

@@ -134,6 +134,24 @@ impl KeySet {
         algorithms
     }
 
+    /// Whether the token's header names a key id this set does not publish (the key may be newer than the
+    /// set: reload and retry).
+    pub fn is_unknown_kid(&self, token: &str) -> bool {
+        let Some(header) = token.split('.').next() else {
+            return false;
+        };
+        let Some(header) = URL_SAFE_NO_PAD
+            .decode(header)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<Header>(&bytes).ok())
+        else {
+            return false;
+        };
+        header
+            .kid
+            .is_some_and(|kid| !self.published.contains_key(&kid))
+    }
+
     /// Verifies a compact JWS signed by one of the published keys and decodes its claims. Lifetimes are the
     /// caller's to check.
     pub fn verify(&self, token: &str) -> Option<VerifiedJwt> {

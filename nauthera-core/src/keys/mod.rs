@@ -1,11 +1,11 @@
 //! Signing keys: ES256 (default), EdDSA and RS256, parsed once and kept in memory; the key set and its JWKS.
 
 mod jwk;
-mod key_set;
+pub(crate) mod key_set;
 mod signing_key;
 
 pub use jwk::{Jwk, JwkSet};
-pub use key_set::KeySet;
+pub use key_set::{KeySet, VerifiedJwt};
 pub use signing_key::{SigningKey, StoredKey};
 
 use serde::{Deserialize, Serialize};

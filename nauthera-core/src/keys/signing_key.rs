@@ -110,6 +110,8 @@ pub struct SigningKey {
     public_key: Vec<u8>,
     jwk: Jwk,
     rng: aws_lc_rs::rand::SystemRandom,
+    /// The base64url JWS headers of the token types this key signs, serialized once.
+    headers: Vec<(String, String)>,
 }
 
 impl SigningKey {
@@ -168,6 +170,10 @@ impl SigningKey {
                 (public.as_ref().to_vec(), jwk)
             }
         };
+        let headers = ["at+jwt", "JWT"]
+            .into_iter()
+            .map(|typ| Ok((typ.to_owned(), encoded_header(algorithm, &kid, typ)?)))
+            .collect::<Result<_, Error>>()?;
         Ok(Self {
             kid,
             algorithm,
@@ -175,6 +181,7 @@ impl SigningKey {
             public_key,
             jwk,
             rng: aws_lc_rs::rand::SystemRandom::new(),
+            headers,
         })
     }
 
@@ -237,14 +244,13 @@ impl SigningKey {
     /// # Errors
     /// [`Error::Crypto`] when serialization or signing fails.
     pub fn sign_jwt(&self, typ: &str, claims: &impl serde::Serialize) -> Result<String, Error> {
-        let header =
-            serde_json::json!({ "alg": self.algorithm.as_str(), "kid": self.kid, "typ": typ });
-        let header =
-            serde_json::to_vec(&header).map_err(|_| Error::Crypto("header serialization"))?;
         let claims =
             serde_json::to_vec(claims).map_err(|_| Error::Crypto("claims serialization"))?;
         let mut token = String::with_capacity(512);
-        URL_SAFE_NO_PAD.encode_string(header, &mut token);
+        match self.headers.iter().find(|(known, _)| known == typ) {
+            Some((_, header)) => token.push_str(header),
+            None => token.push_str(&encoded_header(self.algorithm, &self.kid, typ)?),
+        }
         token.push('.');
         URL_SAFE_NO_PAD.encode_string(claims, &mut token);
         let signature = self.sign(token.as_bytes())?;
@@ -252,6 +258,13 @@ impl SigningKey {
         URL_SAFE_NO_PAD.encode_string(signature, &mut token);
         Ok(token)
     }
+}
+
+/// The base64url JWS header `{"alg", "kid", "typ"}`.
+fn encoded_header(algorithm: Algorithm, kid: &str, typ: &str) -> Result<String, Error> {
+    let header = serde_json::json!({ "alg": algorithm.as_str(), "kid": kid, "typ": typ });
+    let header = serde_json::to_vec(&header).map_err(|_| Error::Crypto("header serialization"))?;
+    Ok(URL_SAFE_NO_PAD.encode(header))
 }
 
 impl std::fmt::Debug for SigningKey {

@@ -3,12 +3,15 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
 use hyper_util::client::legacy::Client as HyperClient;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
+use nauthera_core::time::FixedClock;
+use nauthera_core::{Clock, SystemClock};
 use nauthera_server::ServerConfig;
 use tokio::sync::oneshot;
 
@@ -80,6 +83,8 @@ email = "bob@example.com"
 pub(crate) struct TestServer {
     pub(crate) issuer: String,
     pub(crate) addr: SocketAddr,
+    /// The server's clock: stopped at the start time, advanced by tests.
+    pub(crate) clock: Arc<FixedClock>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
     _dir: tempfile::TempDir,
@@ -107,11 +112,13 @@ impl TestServer {
             .replace("STORAGE", storage)
             .replace("ALGORITHM", algorithm);
         let config = ServerConfig::parse(&text).unwrap();
-        // Fail fast on a broken configuration instead of timing out later.
-        nauthera_server::provider(&config).await.unwrap();
+        let clock = Arc::new(FixedClock::new(SystemClock.now()));
+        let provider = nauthera_server::provider_with_clock(&config, clock.clone())
+            .await
+            .unwrap();
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
-            nauthera_server::run(config, listener, async {
+            nauthera_server::serve(provider, listener, async {
                 let _ = stopped.await;
             })
             .await
@@ -120,6 +127,7 @@ impl TestServer {
         Self {
             issuer,
             addr,
+            clock,
             stop: Some(stop),
             task: Some(task),
             _dir: dir,

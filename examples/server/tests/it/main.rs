@@ -10,6 +10,7 @@
 
 mod client_credentials;
 mod code_flow;
+mod expiry;
 mod harness;
 mod negative;
 mod rp;

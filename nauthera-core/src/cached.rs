@@ -1,0 +1,139 @@
+//! Reads through the cache and writes that invalidate it.
+//!
+//! Clients are cached always (for at most [`LOCAL_CLIENT_TTL`] when the cache is per-replica, so another
+//! replica's change is seen within that bound). Revocation status and users are cached only when the cache is
+//! shared by every replica ([`Cache::is_shared`]), because a stale per-replica entry would let a revoked token
+//! or an ended session through on another replica. Private key material is never cached: each replica keeps
+//! its keys parsed in memory and reloads them from the store.
+
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use crate::cache::Cache;
+use crate::error::Error;
+use crate::keys::key_set::VerifiedJwt;
+use crate::provider::Provider;
+use crate::storage::{RevocationKey, Storage};
+use crate::time::UnixTime;
+use crate::types::Subject;
+use crate::user::User;
+
+/// How long a client stays cached in a shared cache (writes invalidate it on every replica).
+pub(crate) const SHARED_CLIENT_TTL: Duration = Duration::from_secs(300);
+/// How long a client stays cached in a per-replica cache: the bound on seeing another replica's change.
+pub(crate) const LOCAL_CLIENT_TTL: Duration = Duration::from_secs(10);
+/// How long a user stays cached in a shared cache.
+const USER_TTL: Duration = Duration::from_secs(300);
+/// How long a revocation status stays cached in a shared cache.
+const REVOCATION_TTL: Duration = Duration::from_secs(300);
+/// The shortest interval between two key reloads triggered by tokens naming an unknown key.
+const UNKNOWN_KID_RELOAD_INTERVAL: i64 = 5;
+
+const REVOKED: &[u8] = b"1";
+const NOT_REVOKED: &[u8] = b"0";
+
+impl<S: Storage, C: Cache> Provider<S, C> {
+    /// Whether any of `keys` is revoked, through the shared cache when there is one.
+    ///
+    /// # Errors
+    /// Storage failures.
+    pub async fn is_revoked(&self, keys: &[RevocationKey]) -> Result<bool, Error> {
+        if !self.cache.is_shared() {
+            return Ok(self.storage.is_revoked(keys).await?);
+        }
+        for key in keys {
+            let cache_key = revocation_cache_key(key);
+            let revoked = match self.cache.get(&cache_key).await {
+                Some(value) => value == REVOKED,
+                None => {
+                    let revoked = self.storage.is_revoked(std::slice::from_ref(key)).await?;
+                    let value = if revoked { REVOKED } else { NOT_REVOKED };
+                    self.cache.put(&cache_key, value, REVOCATION_TTL).await;
+                    revoked
+                }
+            };
+            if revoked {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// Records a revocation in the store and invalidates its cached status on every replica.
+    ///
+    /// # Errors
+    /// Storage failures.
+    pub(crate) async fn record_revocation(
+        &self,
+        key: &RevocationKey,
+        expires_at: UnixTime,
+    ) -> Result<(), Error> {
+        self.storage.revoke(key, expires_at).await?;
+        self.cache.invalidate(&revocation_cache_key(key)).await;
+        Ok(())
+    }
+
+    /// The user with this subject, through the shared cache when there is one.
+    ///
+    /// # Errors
+    /// Storage failures.
+    pub async fn find_user(&self, subject: &Subject) -> Result<Option<User>, Error> {
+        if !self.cache.is_shared() {
+            return Ok(self.storage.find_user(subject).await?);
+        }
+        let key = user_cache_key(subject);
+        if let Some(bytes) = self.cache.get(&key).await
+            && let Ok(user) = serde_json::from_slice::<User>(&bytes)
+        {
+            return Ok(Some(user));
+        }
+        let user = self.storage.find_user(subject).await?;
+        if let Some(user) = &user
+            && let Ok(bytes) = serde_json::to_vec(user)
+        {
+            self.cache.put(&key, &bytes, USER_TTL).await;
+        }
+        Ok(user)
+    }
+
+    /// Drops a user's cached copy on every replica.
+    pub(crate) async fn invalidate_user(&self, subject: &Subject) {
+        self.cache.invalidate(&user_cache_key(subject)).await;
+    }
+
+    /// Verifies a JWT against the published keys; a token naming a key this replica does not know yet (rotated
+    /// by another process) triggers a reload, at most once per few seconds.
+    ///
+    /// # Errors
+    /// Storage failures while reloading keys.
+    pub async fn verify_jwt(&self, token: &str) -> Result<Option<VerifiedJwt>, Error> {
+        let keys = self.keys();
+        if let Some(verified) = keys.verify(token) {
+            return Ok(Some(verified));
+        }
+        let now = self.now().seconds();
+        let last = self.last_key_reload.load(Ordering::Relaxed);
+        if !keys.is_unknown_kid(token) || now - last < UNKNOWN_KID_RELOAD_INTERVAL {
+            return Ok(None);
+        }
+        self.reload_keys().await?;
+        Ok(self.keys().verify(token))
+    }
+
+    /// How long to cache a client.
+    pub(crate) fn client_ttl(&self) -> Duration {
+        if self.cache.is_shared() {
+            SHARED_CLIENT_TTL
+        } else {
+            LOCAL_CLIENT_TTL
+        }
+    }
+}
+
+fn revocation_cache_key(key: &RevocationKey) -> String {
+    format!("revoked:{}", key.storage_key())
+}
+
+fn user_cache_key(subject: &Subject) -> String {
+    format!("user:{subject}")
+}
