@@ -5,34 +5,25 @@
 //! SQLite store, for ES256 and EdDSA, and (c) the discovery and JWKS responses. It then prints the issuance
 //! rate as a fraction of the raw signing rate (target: at least 50%).
 //!
-//! Run with `cargo bench -p nauthera-benches`.
+//! Run with `cargo bench -p nauthera-benches --bench issuance`.
 
 #![allow(
     clippy::unwrap_used,
-    clippy::panic,
     missing_docs,
     reason = "a benchmark fails loudly on setup errors; criterion's macros generate undocumented items"
 )]
 
 use std::hint::black_box;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::Body;
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
 use criterion::{Criterion, criterion_group};
 use http::Request;
-use http_body_util::BodyExt;
-use nauthera_core::client::{Client, ClientAuthMethod, GrantType};
+use nauthera_benches::{call, client_credentials_request, router};
 use nauthera_core::keys::{Algorithm, SigningKey, StoredKey};
-use nauthera_core::secret::ClientSecret;
-use nauthera_core::types::{ClientId, Scope};
-use nauthera_core::{Provider, ProviderConfig, SystemRandom, UnixTime};
-use nauthera_http::HttpOptions;
+use nauthera_core::{MemoryCache, SystemRandom, UnixTime};
 use nauthera_storage::SqliteStore;
-use tower::ServiceExt;
 
 struct Fixture {
     router: Router,
@@ -50,52 +41,13 @@ fn fixture(algorithm: Algorithm) -> Fixture {
     let url = format!("sqlite://{}", dir.path().join("bench.db").display());
     let router = runtime.block_on(async {
         let store = SqliteStore::open(&url, 4).await.unwrap();
-        let mut config = ProviderConfig::new("http://127.0.0.1:8080").unwrap();
-        config.signing_algorithm = algorithm;
-        let provider = Provider::builder(config, store).build().await.unwrap();
-        let mut client = Client::new(
-            ClientId::new("bench"),
-            "Bench",
-            ClientAuthMethod::ClientSecretBasic,
-        );
-        client.grant_types = vec![GrantType::ClientCredentials];
-        client.scope = Scope::parse("api:read").unwrap();
-        provider
-            .register_confidential_client(client, Some(ClientSecret::new("bench-secret")))
-            .await
-            .unwrap();
-        nauthera_http::router(Arc::new(provider), HttpOptions::default())
+        router(store, MemoryCache::default(), algorithm).await
     });
     Fixture {
         router,
         runtime,
         _dir: dir,
     }
-}
-
-fn token_request() -> Request<Body> {
-    Request::post("/token")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header(
-            "authorization",
-            format!("Basic {}", STANDARD.encode("bench:bench-secret")),
-        )
-        .body(Body::from("grant_type=client_credentials&scope=api%3Aread"))
-        .unwrap()
-}
-
-fn call(fixture: &Fixture, request: Request<Body>) -> usize {
-    fixture.runtime.block_on(async {
-        let response = fixture.router.clone().oneshot(request).await.unwrap();
-        assert!(response.status().is_success(), "{}", response.status());
-        response
-            .into_body()
-            .collect()
-            .await
-            .unwrap()
-            .to_bytes()
-            .len()
-    })
 }
 
 fn signing_key(algorithm: Algorithm) -> SigningKey {
@@ -120,7 +72,11 @@ fn benches(c: &mut Criterion) {
     for algorithm in [Algorithm::ES256, Algorithm::EdDSA] {
         let fixture = fixture(algorithm);
         group.bench_function(algorithm.as_str(), |b| {
-            b.iter(|| call(&fixture, token_request()))
+            b.iter(|| {
+                fixture
+                    .runtime
+                    .block_on(call(&fixture.router, client_credentials_request()))
+            })
         });
     }
     group.finish();
@@ -129,13 +85,16 @@ fn benches(c: &mut Criterion) {
     let mut group = c.benchmark_group("documents");
     for path in ["/.well-known/openid-configuration", "/jwks"] {
         group.bench_function(path, |b| {
-            b.iter(|| call(&fixture, Request::get(path).body(Body::empty()).unwrap()))
+            b.iter(|| {
+                let request = Request::get(path).body(Body::empty()).unwrap();
+                fixture.runtime.block_on(call(&fixture.router, request))
+            })
         });
     }
     group.finish();
 }
 
-/// Operations per second of `operation`, run for about `duration`.
+/// Operations per second of a synchronous operation, run for about `duration`.
 fn rate(duration: Duration, mut operation: impl FnMut()) -> f64 {
     for _ in 0..200 {
         operation();
@@ -151,20 +110,36 @@ fn rate(duration: Duration, mut operation: impl FnMut()) -> f64 {
     count as f64 / start.elapsed().as_secs_f64()
 }
 
+/// Requests per second of client_credentials issuance, sequential on one runtime thread.
+fn issuance_rate(fixture: &Fixture, duration: Duration) -> f64 {
+    fixture.runtime.block_on(async {
+        for _ in 0..200 {
+            call(&fixture.router, client_credentials_request()).await;
+        }
+        let start = Instant::now();
+        let mut count = 0_u64;
+        while start.elapsed() < duration {
+            for _ in 0..100 {
+                call(&fixture.router, client_credentials_request()).await;
+            }
+            count += 100;
+        }
+        count as f64 / start.elapsed().as_secs_f64()
+    })
+}
+
 #[allow(clippy::print_stdout, reason = "the benchmark's report")]
 fn ratio_report() {
-    println!("\nissuance against raw signing, one core:");
+    println!("\nclient_credentials issuance against raw signing, one core:");
     for algorithm in [Algorithm::ES256, Algorithm::EdDSA] {
         let key = signing_key(algorithm);
         let fixture = fixture(algorithm);
         let signing = rate(Duration::from_secs(2), || {
             key.sign(black_box(MESSAGE)).unwrap();
         });
-        let issuance = rate(Duration::from_secs(2), || {
-            call(&fixture, token_request());
-        });
+        let issuance = issuance_rate(&fixture, Duration::from_secs(2));
         println!(
-            "  {:<6} raw signing {:>9.0}/s   client_credentials issuance {:>9.0}/s   ratio {:>5.1}%",
+            "  {:<6} raw signing {:>9.0}/s   issuance {:>9.0}/s   issuance/signing {:>5.1}%",
             algorithm.as_str(),
             signing,
             issuance,
