@@ -4,7 +4,7 @@
 //! ([`Storage`](nauthera_core::Storage) and the store traits it sums up), and a conformance suite that any
 //! backend, ours or a third party's, can run.
 //!
-//! It does **not** contain protocol logic, caching, or HTTP: flows live in `nauthera-core`, which never names
+//! It does **not** contain protocol logic or HTTP: flows live in `nauthera-core`, which never names
 //! a database type; this crate only stores and loads what the flows hand it. It does not purge expired rows on
 //! its own either: call [`SqliteStore::purge_expired`] periodically.
 //!
@@ -15,10 +15,13 @@
 //! - `schema`: the portable diesel `table!` schema (`BigInt`, `Text`, `Bool`, `Binary`; JSON as text) that a
 //!   PostgreSQL backend reuses; migrations live in `migrations/sqlite/` and `migrations/postgres/` under the
 //!   same names.
+//! - [`AnyCache`]: the cache picked at run time (memory, Redis or none), and `RedisCache` (module `redis`,
+//!   feature `redis`): the shared two-tier cache with pub/sub invalidation across replicas.
 //! - [`testkit`]: the backend-agnostic conformance suite and the [`storage_conformance!`] macro.
 //!
 //! ## Features
 //! - `embedded` (default): [`SqliteStore`]. SQLite is compiled in; no system library is needed.
+//! - `redis`: `RedisCache`, `RedisCacheConfig` and `SentinelConfig` (Redis or Valkey, TLS, Sentinel).
 //! - `testkit`: the [`testkit`] module and [`storage_conformance!`], for backends' test suites.
 //!
 //! ## Example
@@ -31,6 +34,9 @@
 //! # }
 //! ```
 
+mod any_cache;
+#[cfg(feature = "redis")]
+pub mod redis;
 #[cfg(feature = "embedded")]
 mod schema;
 #[cfg(feature = "embedded")]
@@ -38,5 +44,8 @@ mod sqlite;
 #[cfg(feature = "testkit")]
 pub mod testkit;
 
+pub use any_cache::AnyCache;
+#[cfg(feature = "redis")]
+pub use crate::redis::{RedisCache, RedisCacheConfig, SentinelConfig};
 #[cfg(feature = "embedded")]
 pub use sqlite::SqliteStore;
