@@ -1,10 +1,11 @@
-//! The embedded schema migrations (`migrations/sqlite/`), applied when a store opens.
+//! The embedded schema migrations (`migrations/sqlite/`), applied when a store opens
+//! or by [`migrate`](crate::migrate).
 
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness as _, embed_migrations};
 use nauthera_core::{StorageError, StorageErrorKind};
 
-use super::error;
 use super::pool::Connection;
+use crate::sql::error;
 
 const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 

@@ -2,12 +2,13 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::time::Duration;
 
 use diesel::SqliteConnection;
 use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig, PoolError};
 use diesel_async::sync_connection_wrapper::SyncConnectionWrapper;
 use diesel_async::{AsyncConnection as _, SimpleAsyncConnection as _};
+
+use crate::options::StoreOptions;
 
 /// One SQLite connection, run on tokio's blocking pool.
 pub(crate) type Connection = SyncConnectionWrapper<SqliteConnection>;
@@ -73,17 +74,17 @@ pub(crate) async fn connect(location: &Location) -> diesel::ConnectionResult<Con
 
 /// Builds the pool and opens its first connection, so a database that cannot be opened fails here. An
 /// in-memory database gets exactly one connection that is never recycled, so every caller sees the same data.
-pub(crate) async fn build(location: &Location, pool_size: u32) -> Result<Pool, PoolError> {
+pub(crate) async fn build(location: &Location, options: &StoreOptions) -> Result<Pool, PoolError> {
     let mut config = ManagerConfig::<Connection>::default();
     config.custom_setup = Box::new(establish);
     let manager =
         AsyncDieselConnectionManager::new_with_config(location.connection_string(), config);
     let builder = bb8::Pool::builder()
-        .connection_timeout(Duration::from_secs(10))
+        .connection_timeout(options.connection_timeout)
         .min_idle(Some(1));
     let builder = match location {
         Location::Memory => builder.max_size(1).idle_timeout(None).max_lifetime(None),
-        Location::File(_) => builder.max_size(pool_size.max(1)),
+        Location::File(_) => builder.max_size(options.pool_size.max(1)),
     };
     builder.build(manager).await
 }

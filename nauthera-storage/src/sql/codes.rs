@@ -1,4 +1,4 @@
-//! [`CodeStore`] for SQLite: codes by digest, redeemed by one conditional `UPDATE`.
+//! [`CodeStore`] (written once for both backends): codes by digest, redeemed by one conditional `UPDATE`.
 
 use diesel::{
     ExpressionMethods as _, Insertable, OptionalExtension as _, QueryDsl as _, Queryable,
@@ -11,11 +11,11 @@ use nauthera_core::storage::{CodeRecord, CodeStore};
 use nauthera_core::types::{ClientId, GrantId, RedirectUri, Scope, SessionId, Subject};
 use nauthera_core::{StorageError, UnixTime};
 
-use super::{SqliteStore, error};
+use super::{DieselStore, error};
 use crate::schema::authorization_codes;
 
 #[derive(Insertable, Queryable, Selectable)]
-#[diesel(table_name = authorization_codes, check_for_backend(diesel::sqlite::Sqlite))]
+#[diesel(table_name = authorization_codes)]
 struct CodeRow {
     digest: String,
     grant_id: String,
@@ -68,37 +68,43 @@ impl CodeRow {
     }
 }
 
-impl CodeStore for SqliteStore {
+impl CodeStore for DieselStore {
     async fn insert_code(&self, code: &CodeRecord) -> Result<(), StorageError> {
-        diesel::insert_into(authorization_codes::table)
-            .values(CodeRow::from_record(code))
-            .execute(&mut *self.connection().await?)
-            .await
-            .map_err(error::query)?;
+        with_connection!(self, |conn| {
+            diesel::insert_into(authorization_codes::table)
+                .values(CodeRow::from_record(code))
+                .execute(conn)
+                .await
+        })
+        .map_err(error::query)?;
         Ok(())
     }
 
     async fn find_code(&self, digest: &TokenDigest) -> Result<Option<CodeRecord>, StorageError> {
-        authorization_codes::table
-            .find(digest.as_str())
-            .select(CodeRow::as_select())
-            .first(&mut *self.connection().await?)
-            .await
-            .optional()
-            .map_err(error::query)?
-            .map(CodeRow::into_record)
-            .transpose()
+        with_connection!(self, |conn| {
+            authorization_codes::table
+                .find(digest.as_str())
+                .select(CodeRow::as_select())
+                .first(conn)
+                .await
+        })
+        .optional()
+        .map_err(error::query)?
+        .map(CodeRow::into_record)
+        .transpose()
     }
 
     async fn redeem_code(&self, digest: &TokenDigest, now: UnixTime) -> Result<bool, StorageError> {
-        let updated = diesel::update(
-            authorization_codes::table
-                .filter(authorization_codes::digest.eq(digest.as_str()))
-                .filter(authorization_codes::redeemed_at.is_null()),
-        )
-        .set(authorization_codes::redeemed_at.eq(Some(now.0)))
-        .execute(&mut *self.connection().await?)
-        .await
+        let updated = with_connection!(self, |conn| {
+            diesel::update(
+                authorization_codes::table
+                    .filter(authorization_codes::digest.eq(digest.as_str()))
+                    .filter(authorization_codes::redeemed_at.is_null()),
+            )
+            .set(authorization_codes::redeemed_at.eq(Some(now.0)))
+            .execute(conn)
+            .await
+        })
         .map_err(error::query)?;
         Ok(updated == 1)
     }

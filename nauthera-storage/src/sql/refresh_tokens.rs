@@ -1,4 +1,4 @@
-//! [`RefreshTokenStore`] for SQLite: rotation is one `BEGIN IMMEDIATE` transaction.
+//! [`RefreshTokenStore`] (written once for both backends): rotation is one serialized write transaction.
 
 use diesel::{
     ExpressionMethods as _, Insertable, OptionalExtension as _, QueryDsl as _, Queryable,
@@ -10,11 +10,11 @@ use nauthera_core::storage::{RefreshTokenRecord, RefreshTokenStore};
 use nauthera_core::types::{ClientId, GrantId, Scope, SessionId, Subject};
 use nauthera_core::{StorageError, UnixTime};
 
-use super::{SqliteStore, error};
+use super::{DieselStore, error};
 use crate::schema::refresh_tokens;
 
 #[derive(Insertable, Queryable, Selectable)]
-#[diesel(table_name = refresh_tokens, check_for_backend(diesel::sqlite::Sqlite))]
+#[diesel(table_name = refresh_tokens)]
 struct RefreshTokenRow {
     digest: String,
     grant_id: String,
@@ -63,13 +63,15 @@ impl RefreshTokenRow {
     }
 }
 
-impl RefreshTokenStore for SqliteStore {
+impl RefreshTokenStore for DieselStore {
     async fn insert_refresh_token(&self, token: &RefreshTokenRecord) -> Result<(), StorageError> {
-        diesel::insert_into(refresh_tokens::table)
-            .values(RefreshTokenRow::from_record(token))
-            .execute(&mut *self.connection().await?)
-            .await
-            .map_err(error::query)?;
+        with_connection!(self, |conn| {
+            diesel::insert_into(refresh_tokens::table)
+                .values(RefreshTokenRow::from_record(token))
+                .execute(conn)
+                .await
+        })
+        .map_err(error::query)?;
         Ok(())
     }
 
@@ -77,15 +79,17 @@ impl RefreshTokenStore for SqliteStore {
         &self,
         digest: &TokenDigest,
     ) -> Result<Option<RefreshTokenRecord>, StorageError> {
-        refresh_tokens::table
-            .find(digest.as_str())
-            .select(RefreshTokenRow::as_select())
-            .first(&mut *self.connection().await?)
-            .await
-            .optional()
-            .map_err(error::query)?
-            .map(RefreshTokenRow::into_record)
-            .transpose()
+        with_connection!(self, |conn| {
+            refresh_tokens::table
+                .find(digest.as_str())
+                .select(RefreshTokenRow::as_select())
+                .first(conn)
+                .await
+        })
+        .optional()
+        .map_err(error::query)?
+        .map(RefreshTokenRow::into_record)
+        .transpose()
     }
 
     async fn rotate_refresh_token(
@@ -94,40 +98,41 @@ impl RefreshTokenStore for SqliteStore {
         successor: &RefreshTokenRecord,
         now: UnixTime,
     ) -> Result<bool, StorageError> {
-        let current = current.as_str().to_owned();
+        let current = current.as_str();
         let successor = RefreshTokenRow::from_record(successor);
-        let mut connection = self.connection().await?;
-        connection
-            .immediate_transaction(async move |connection| {
-                let rotated = diesel::update(
-                    refresh_tokens::table
-                        .filter(refresh_tokens::digest.eq(&current))
-                        .filter(refresh_tokens::rotated_at.is_null())
-                        .filter(refresh_tokens::revoked.eq(false)),
-                )
-                .set(refresh_tokens::rotated_at.eq(Some(now.0)))
-                .execute(connection)
+        // The conditional UPDATE decides the race: on PostgreSQL a concurrent rotation waits for this row's
+        // lock and then no longer matches `rotated_at IS NULL`.
+        write_transaction!(self, |conn| {
+            let rotated = diesel::update(
+                refresh_tokens::table
+                    .filter(refresh_tokens::digest.eq(current))
+                    .filter(refresh_tokens::rotated_at.is_null())
+                    .filter(refresh_tokens::revoked.eq(false)),
+            )
+            .set(refresh_tokens::rotated_at.eq(Some(now.0)))
+            .execute(conn)
+            .await?;
+            if rotated != 1 {
+                return Ok(false);
+            }
+            diesel::insert_into(refresh_tokens::table)
+                .values(successor)
+                .execute(conn)
                 .await?;
-                if rotated != 1 {
-                    return Ok(false);
-                }
-                diesel::insert_into(refresh_tokens::table)
-                    .values(successor)
-                    .execute(connection)
-                    .await?;
-                Ok(true)
-            })
-            .await
-            .map_err(error::query)
+            Ok(true)
+        })
+        .map_err(error::query)
     }
 
     async fn revoke_refresh_family(&self, grant_id: &GrantId) -> Result<(), StorageError> {
-        diesel::update(
-            refresh_tokens::table.filter(refresh_tokens::grant_id.eq(grant_id.as_str())),
-        )
-        .set(refresh_tokens::revoked.eq(true))
-        .execute(&mut *self.connection().await?)
-        .await
+        with_connection!(self, |conn| {
+            diesel::update(
+                refresh_tokens::table.filter(refresh_tokens::grant_id.eq(grant_id.as_str())),
+            )
+            .set(refresh_tokens::revoked.eq(true))
+            .execute(conn)
+            .await
+        })
         .map_err(error::query)?;
         Ok(())
     }

@@ -15,8 +15,8 @@ pub(crate) fn query(error: DieselError) -> StorageError {
             DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
             _,
         ) => StorageErrorKind::Unavailable,
-        // SQLITE_BUSY / SQLITE_LOCKED after busy_timeout expired.
-        DieselError::DatabaseError(_, info) if is_lock_timeout(info.message()) => {
+        // SQLITE_BUSY / SQLITE_LOCKED after busy_timeout expired; PostgreSQL lock or statement timeouts.
+        DieselError::DatabaseError(_, info) if is_timeout(info.message()) => {
             StorageErrorKind::Unavailable
         }
         DieselError::DeserializationError(_) => StorageErrorKind::Corrupt,
@@ -33,7 +33,7 @@ pub(crate) fn pool(error: bb8::RunError<PoolError>) -> StorageError {
     }
 }
 
-/// A connection that could not be opened.
+/// A connection that could not be opened (refused, timed out, TLS failed).
 pub(crate) fn connection(error: diesel::ConnectionError) -> StorageError {
     StorageError::new(StorageErrorKind::Unavailable, error)
 }
@@ -52,8 +52,15 @@ pub(crate) fn encode(
     StorageError::new(StorageErrorKind::Other, source)
 }
 
-fn is_lock_timeout(message: &str) -> bool {
-    message.contains("database is locked") || message.contains("database table is locked")
+fn is_timeout(message: &str) -> bool {
+    const TIMEOUTS: [&str; 5] = [
+        "database is locked",
+        "database table is locked",
+        "canceling statement due to lock timeout",
+        "canceling statement due to statement timeout",
+        "could not obtain lock",
+    ];
+    TIMEOUTS.iter().any(|timeout| message.contains(timeout))
 }
 
 #[cfg(test)]

@@ -1,0 +1,104 @@
+//! [`UserStore`] (written once for both backends): one row per subject, claims as JSON.
+
+use diesel::upsert::excluded;
+use diesel::{
+    ExpressionMethods as _, OptionalExtension as _, QueryDsl as _, Queryable, Selectable,
+    SelectableHelper as _,
+};
+use diesel_async::RunQueryDsl as _;
+use nauthera_core::StorageError;
+use nauthera_core::storage::UserStore;
+use nauthera_core::types::Subject;
+use nauthera_core::user::{PasswordHash, User};
+
+use super::{DieselStore, error};
+use crate::schema::users;
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = users)]
+struct UserRow {
+    subject: String,
+    username: String,
+    password_hash: String,
+    claims: String,
+}
+
+impl UserRow {
+    fn into_user(self) -> Result<User, StorageError> {
+        let mut user = User::new(
+            Subject::new(self.subject),
+            self.username,
+            PasswordHash::from_stored(self.password_hash),
+        );
+        user.claims = serde_json::from_str(&self.claims).map_err(error::corrupt)?;
+        Ok(user)
+    }
+}
+
+impl UserStore for DieselStore {
+    async fn find_user(&self, subject: &Subject) -> Result<Option<User>, StorageError> {
+        with_connection!(self, |conn| {
+            users::table
+                .find(subject.as_str())
+                .select(UserRow::as_select())
+                .first(conn)
+                .await
+        })
+        .optional()
+        .map_err(error::query)?
+        .map(UserRow::into_user)
+        .transpose()
+    }
+
+    async fn find_user_by_username(&self, username: &str) -> Result<Option<User>, StorageError> {
+        with_connection!(self, |conn| {
+            users::table
+                .filter(users::username.eq(username))
+                .select(UserRow::as_select())
+                .first(conn)
+                .await
+        })
+        .optional()
+        .map_err(error::query)?
+        .map(UserRow::into_user)
+        .transpose()
+    }
+
+    async fn upsert_user(&self, user: &User) -> Result<(), StorageError> {
+        let claims = serde_json::to_string(&user.claims).map_err(error::encode)?;
+        with_connection!(self, |conn| {
+            diesel::insert_into(users::table)
+                .values((
+                    users::subject.eq(user.subject.as_str()),
+                    users::username.eq(&user.username),
+                    users::password_hash.eq(user.password_hash.as_stored()),
+                    users::claims.eq(&claims),
+                ))
+                .on_conflict(users::subject)
+                .do_update()
+                .set((
+                    users::username.eq(excluded(users::username)),
+                    users::password_hash.eq(excluded(users::password_hash)),
+                    users::claims.eq(excluded(users::claims)),
+                ))
+                .execute(conn)
+                .await
+        })
+        .map_err(error::query)?;
+        Ok(())
+    }
+
+    async fn list_users(&self) -> Result<Vec<User>, StorageError> {
+        with_connection!(self, |conn| {
+            users::table
+                .select(UserRow::as_select())
+                .order(users::username.asc())
+                .load(conn)
+                .await
+        })
+        .map_err(error::query)?
+        .into_iter()
+        .map(UserRow::into_user)
+        .collect()
+    }
+}
