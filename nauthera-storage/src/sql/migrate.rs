@@ -24,6 +24,7 @@ pub async fn migrate(url: &str, options: &StoreOptions) -> Result<usize, Storage
         #[cfg(feature = "postgres")]
         Backend::Postgres => crate::postgres::migrate(url, options).await?,
     };
-    let _ = options;
+    #[cfg(not(feature = "postgres"))]
+    let _ = options; // Only PostgreSQL connections have options.
     Ok(applied)
 }
