@@ -197,6 +197,11 @@ impl<S: Storage, C: Cache> Provider<S, C> {
         &self.storage
     }
 
+    /// The cache.
+    pub fn cache(&self) -> &C {
+        &self.cache
+    }
+
     /// The current time.
     pub fn now(&self) -> UnixTime {
         self.clock.now()

@@ -1,0 +1,40 @@
+//! # nauthera-admin
+//!
+//! Nauthera's admin API: a gRPC service (tonic) for clients, signing keys and status, served on its own port
+//! over **mutual TLS** — a client certificate issued by the configured CA is required, so a caller without
+//! one, or with one from another CA, is refused at the handshake. The Kubernetes operator and the reference
+//! binary's CLI are its clients. The public HTTP port never exposes these operations.
+//!
+//! The protocol lives in `proto/nauthera/admin/v1/admin.proto`; the code is generated at build time with a
+//! vendored `protoc` (no system `protoc`, nothing generated is committed).
+//!
+//! ## Layout
+//! - [`AdminService`]: the generated [`proto::admin_server::Admin`] trait over a
+//!   [`Provider`](nauthera_core::Provider). Clients carry an owner (for example `OAuth2Client/<ns>/<name>`):
+//!   writes to a client owned by someone else are refused with `FAILED_PRECONDITION` unless `force` is set,
+//!   and an upsert reports whether the stored client had drifted from the request. Secrets are write-only.
+//!   Writes are audit-logged (target `nauthera::audit`) with the caller's certificate CN.
+//! - [`serve`] and [`connect`] with [`AdminTls`]: both ends of the mutual-TLS channel (rustls, aws-lc-rs).
+//! - `pki` (feature `pki`): a CA, server and client certificates with rcgen, and `needs_renewal`.
+//!
+//! ## Errors
+//! Invalid requests are `INVALID_ARGUMENT` with a message naming the field; an unknown client is
+//! `NOT_FOUND`; ownership conflicts and rotating file-based keys are `FAILED_PRECONDITION`; server failures
+//! are `INTERNAL` with no details (logged once on the server).
+
+mod clients;
+mod convert;
+mod error;
+mod peer;
+#[cfg(feature = "pki")]
+pub mod pki;
+pub mod proto;
+mod service;
+mod tls;
+
+pub use error::AdminError;
+pub use proto::admin_client::AdminClient;
+pub use proto::admin_server::AdminServer;
+pub use service::AdminService;
+pub use tls::{AdminTls, connect, serve};
+pub use tonic;

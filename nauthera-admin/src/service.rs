@@ -1,0 +1,176 @@
+//! The admin service: the generated `Admin` trait implemented over a [`Provider`].
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use nauthera_core::types::ClientId;
+use nauthera_core::{Cache, Error, ErrorCode, MemoryCache, Provider, Storage, StorageErrorKind};
+use tonic::{Request, Response, Status};
+
+use crate::proto::admin_server::{Admin, AdminServer};
+use crate::{clients, peer, proto};
+
+/// The admin API over a provider: clients, signing keys and status.
+///
+/// Serve it with [`crate::serve`] (mutual TLS), or wrap it with [`AdminService::into_server`] to mount it on
+/// a tonic server of your own, which must then require client certificates itself.
+pub struct AdminService<S, C = MemoryCache> {
+    provider: Arc<Provider<S, C>>,
+}
+
+impl<S: Storage, C: Cache> AdminService<S, C> {
+    /// The service for `provider`.
+    pub fn new(provider: Arc<Provider<S, C>>) -> Self {
+        Self { provider }
+    }
+
+    /// The tonic server wrapping the service.
+    pub fn into_server(self) -> AdminServer<Self> {
+        AdminServer::new(self)
+    }
+}
+
+impl<S, C> Clone for AdminService<S, C> {
+    fn clone(&self) -> Self {
+        Self {
+            provider: Arc::clone(&self.provider),
+        }
+    }
+}
+
+impl<S, C> std::fmt::Debug for AdminService<S, C> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AdminService")
+            .field("provider", &self.provider)
+            .finish()
+    }
+}
+
+/// The status for a failed core operation: internal failures are logged once here and disclose nothing.
+pub(crate) fn failure(operation: &'static str, error: Error) -> Status {
+    if error.is_internal() {
+        tracing::error!(operation, error = %error, "admin operation failed");
+        Status::internal("internal error")
+    } else {
+        Status::invalid_argument(error.description().to_owned())
+    }
+}
+
+#[tonic::async_trait]
+impl<S: Storage, C: Cache> Admin for AdminService<S, C> {
+    async fn upsert_client(
+        &self,
+        request: Request<proto::UpsertClientRequest>,
+    ) -> Result<Response<proto::UpsertClientResponse>, Status> {
+        let caller = peer::caller(&request);
+        let response = clients::upsert(&self.provider, request.into_inner(), &caller).await?;
+        Ok(Response::new(response))
+    }
+
+    async fn delete_client(
+        &self,
+        request: Request<proto::DeleteClientRequest>,
+    ) -> Result<Response<proto::DeleteClientResponse>, Status> {
+        let caller = peer::caller(&request);
+        let response = clients::delete(&self.provider, request.into_inner(), &caller).await?;
+        Ok(Response::new(response))
+    }
+
+    async fn get_client(
+        &self,
+        request: Request<proto::GetClientRequest>,
+    ) -> Result<Response<proto::Client>, Status> {
+        Ok(Response::new(
+            clients::get(&self.provider, request.into_inner()).await?,
+        ))
+    }
+
+    async fn list_clients(
+        &self,
+        _request: Request<proto::ListClientsRequest>,
+    ) -> Result<Response<proto::ListClientsResponse>, Status> {
+        Ok(Response::new(clients::list(&self.provider).await?))
+    }
+
+    async fn list_keys(
+        &self,
+        _request: Request<proto::ListKeysRequest>,
+    ) -> Result<Response<proto::ListKeysResponse>, Status> {
+        let keys = self.provider.keys();
+        let keys = keys
+            .jwks()
+            .keys
+            .iter()
+            .map(|jwk| proto::Key {
+                kid: jwk.kid.clone(),
+                alg: jwk.alg.to_owned(),
+            })
+            .collect();
+        Ok(Response::new(proto::ListKeysResponse { keys }))
+    }
+
+    async fn rotate_keys(
+        &self,
+        request: Request<proto::RotateKeysRequest>,
+    ) -> Result<Response<proto::RotateKeysResponse>, Status> {
+        let caller = peer::caller(&request);
+        match self.provider.rotate_keys().await {
+            Ok(new_kids) => {
+                tracing::info!(target: "nauthera::audit", kids = ?new_kids, actor = caller, "signing keys rotated");
+                Ok(Response::new(proto::RotateKeysResponse { new_kids }))
+            }
+            // Keys loaded from files cannot be rotated through the API.
+            Err(error) if error.code() == ErrorCode::InvalidRequest => {
+                Err(Status::failed_precondition(error.description().to_owned()))
+            }
+            Err(error) => Err(failure("rotate_keys", error)),
+        }
+    }
+
+    async fn status(
+        &self,
+        _request: Request<proto::StatusRequest>,
+    ) -> Result<Response<proto::StatusResponse>, Status> {
+        Ok(Response::new(proto::StatusResponse {
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+            issuer: self.provider.config().issuer_str().to_owned(),
+            storage: storage_health(&self.provider).await,
+            cache: cache_health(self.provider.cache()).await,
+        }))
+    }
+}
+
+/// `"ok"` when the store answers a lookup, a short description otherwise.
+async fn storage_health<S: Storage, C: Cache>(provider: &Provider<S, C>) -> String {
+    match provider
+        .storage()
+        .find_client(&ClientId::new("status-probe"))
+        .await
+    {
+        Ok(_) => "ok".to_owned(),
+        Err(error) => {
+            tracing::warn!(error = %error, "status: storage probe failed");
+            match error.kind() {
+                StorageErrorKind::Unavailable => "unavailable".to_owned(),
+                _ => "failed".to_owned(),
+            }
+        }
+    }
+}
+
+const CACHE_PROBE_KEY: &str = "admin:status-probe";
+
+/// `"none"` without a shared cache; otherwise `"ok"` when a written probe entry reads back (cache failures
+/// behave as misses, so a lost probe means the cache is not working).
+async fn cache_health<C: Cache>(cache: &C) -> String {
+    if !cache.is_shared() {
+        return "none".to_owned();
+    }
+    cache
+        .put(CACHE_PROBE_KEY, b"ok", Duration::from_secs(10))
+        .await;
+    match cache.get(CACHE_PROBE_KEY).await {
+        Some(value) if value == b"ok" => "ok".to_owned(),
+        _ => "unavailable (probe entry not read back)".to_owned(),
+    }
+}
