@@ -1,0 +1,3 @@
+//! Everything under `deploy/`, rendered from code.
+
+pub mod samples;
