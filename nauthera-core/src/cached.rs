@@ -6,7 +6,6 @@
 //! or an ended session through on another replica. Private key material is never cached: each replica keeps
 //! its keys parsed in memory and reloads them from the store.
 
-use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use crate::cache::Cache;
@@ -26,8 +25,9 @@ pub(crate) const LOCAL_CLIENT_TTL: Duration = Duration::from_secs(10);
 const USER_TTL: Duration = Duration::from_secs(300);
 /// How long a revocation status stays cached in a shared cache.
 const REVOCATION_TTL: Duration = Duration::from_secs(300);
-/// The shortest interval between two key reloads triggered by tokens naming an unknown key.
-const UNKNOWN_KID_RELOAD_INTERVAL: i64 = 5;
+/// The shortest interval between two key reloads triggered by tokens naming an unknown key (a throttle on
+/// store reads, so it runs on the monotonic clock, not on the injected protocol clock).
+const UNKNOWN_KID_RELOAD_INTERVAL: Duration = Duration::from_secs(5);
 
 const REVOKED: &[u8] = b"1";
 const NOT_REVOKED: &[u8] = b"0";
@@ -111,13 +111,23 @@ impl<S: Storage, C: Cache> Provider<S, C> {
         if let Some(verified) = keys.verify(token) {
             return Ok(Some(verified));
         }
-        let now = self.now().seconds();
-        let last = self.last_key_reload.load(Ordering::Relaxed);
-        if !keys.is_unknown_kid(token) || now - last < UNKNOWN_KID_RELOAD_INTERVAL {
+        if !keys.is_unknown_kid(token) || !self.key_reload_allowed() {
             return Ok(None);
         }
         self.reload_keys().await?;
         Ok(self.keys().verify(token))
+    }
+
+    /// Whether enough time passed since the last triggered reload to trigger another; records this one.
+    fn key_reload_allowed(&self) -> bool {
+        let Ok(mut last) = self.last_triggered_reload.lock() else {
+            return false;
+        };
+        if last.is_some_and(|at| at.elapsed() < UNKNOWN_KID_RELOAD_INTERVAL) {
+            return false;
+        }
+        *last = Some(std::time::Instant::now());
+        true
     }
 
     /// How long to cache a client.

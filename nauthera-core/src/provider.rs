@@ -1,7 +1,7 @@
 //! The provider: configuration, storage, cache, keys, clock and randomness, assembled once and shared.
 
-use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Instant;
 
 use crate::cache::{Cache, MemoryCache};
 use crate::client::Client;
@@ -115,7 +115,7 @@ impl<S: Storage, C: Cache> ProviderBuilder<S, C> {
         Ok(Provider {
             session_key: SessionKey::new(&secret),
             keys: RwLock::new(Arc::new(set)),
-            last_key_reload: AtomicI64::new(now.seconds()),
+            last_triggered_reload: Mutex::new(None),
             discovery: RwLock::new(document),
             config: self.config,
             storage: self.storage,
@@ -174,7 +174,8 @@ pub struct Provider<S, C = MemoryCache> {
     pub(crate) random: Arc<dyn Random>,
     pub(crate) session_key: SessionKey,
     keys: RwLock<Arc<KeySet>>,
-    pub(crate) last_key_reload: AtomicI64,
+    /// When a token naming an unknown key last triggered a key reload (monotonic clock).
+    pub(crate) last_triggered_reload: Mutex<Option<Instant>>,
     discovery: RwLock<Arc<str>>,
     static_keys: Option<Vec<StoredKey>>,
 }
@@ -252,7 +253,7 @@ impl<S: Storage, C: Cache> Provider<S, C> {
         };
         let now = self.now();
         let (set, document) = published_keys(&self.config, &stored, now)?;
-        self.last_key_reload.store(now.seconds(), Ordering::Relaxed);
+
         if let Ok(mut keys) = self.keys.write() {
             *keys = Arc::new(set);
         }

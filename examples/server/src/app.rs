@@ -9,14 +9,18 @@ use nauthera_core::storage::UserStore;
 use nauthera_core::user::UserClaims;
 use nauthera_core::{Clock, KeySource, MemoryCache, Provider, SystemClock};
 use nauthera_http::HttpOptions;
-use nauthera_storage::SqliteStore;
+use nauthera_storage::{
+    AnyCache, DieselStore, KeyEncryptionKey, RedisCache, RedisCacheConfig, SentinelConfig,
+    StoreOptions, Tls,
+};
+
 use tokio::net::TcpListener;
 
 use crate::config::{ConfigError, ServerConfig};
 use crate::pem;
 
 /// The provider as the reference server assembles it.
-pub type ServerProvider = Provider<SqliteStore, MemoryCache>;
+pub type ServerProvider = Provider<DieselStore, AnyCache>;
 
 /// How often keys are re-read from the store (to pick up rotations by other processes).
 const KEY_RELOAD_INTERVAL: Duration = Duration::from_secs(60);
@@ -64,14 +68,76 @@ pub async fn provider_with_clock(
     {
         std::fs::create_dir_all(parent)?;
     }
-    let store = SqliteStore::open(&url, config.storage.pool_size).await?;
-    let mut builder = Provider::builder(config.provider_config()?, store).clock(clock);
+    let store = DieselStore::open_with(&url, &store_options(config)?).await?;
+    let mut builder = Provider::builder(config.provider_config()?, store)
+        .clock(clock)
+        .cache(cache(config).await?);
     if !config.keys.files.is_empty() {
         builder = builder.key_source(KeySource::Static(pem::load_keys(&config.keys.files)?));
     }
     let provider = builder.build().await?;
     register_configured(&provider, config).await?;
     Ok(Arc::new(provider))
+}
+
+/// The store settings of the configuration.
+///
+/// # Errors
+/// [`ConfigError`] for an unknown TLS mode or an unreadable key-encryption key file.
+pub fn store_options(config: &ServerConfig) -> Result<StoreOptions, ConfigError> {
+    let section = &config.storage;
+    let mut options = StoreOptions::default()
+        .with_pool_size(section.pool_size)
+        .with_run_migrations(section.migrate_on_start);
+    if let Some(seconds) = section.connect_timeout_secs {
+        options = options.with_connection_timeout(Duration::from_secs(seconds));
+    }
+    let tls = match section.tls.as_deref() {
+        None => Tls::FromUrl,
+        Some("disable") => Tls::Disable,
+        Some("require") => Tls::Require {
+            ca_file: section.ca_file.clone(),
+        },
+        Some(other) => {
+            return Err(ConfigError::Invalid(format!(
+                "storage.tls: unknown mode {other}"
+            )));
+        }
+    };
+    options = options.with_tls(tls);
+    if let Some(path) = &section.key_encryption_key_file {
+        crate::config::warn_if_world_readable(path);
+        let key = KeyEncryptionKey::from_file(path).map_err(|error| {
+            ConfigError::Invalid(format!("storage.key_encryption_key_file: {error}"))
+        })?;
+        options = options.with_key_encryption(key);
+    }
+    Ok(options)
+}
+
+/// The cache of the configuration: Redis/Valkey when a URL is set, else a per-replica memory cache.
+async fn cache(config: &ServerConfig) -> Result<AnyCache, ServerError> {
+    let Some(url) = config.cache_url()? else {
+        return Ok(AnyCache::Memory(MemoryCache::default()));
+    };
+    let section = &config.cache;
+    let mut cache = RedisCacheConfig::new(url);
+    if let Some(prefix) = &section.key_prefix {
+        cache.key_prefix.clone_from(prefix);
+    }
+    if let Some(millis) = section.operation_timeout_ms {
+        cache.operation_timeout = Duration::from_millis(millis);
+    }
+    if let Some(seconds) = section.local_ttl_secs {
+        cache.l1_ttl_cap = Duration::from_secs(seconds);
+    }
+    if let Some(master) = &section.sentinel_master {
+        cache.sentinel = Some(SentinelConfig::new(
+            master.clone(),
+            section.sentinel_nodes.clone(),
+        ));
+    }
+    Ok(AnyCache::Redis(RedisCache::connect(cache).await?))
 }
 
 async fn register_configured(

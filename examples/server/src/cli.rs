@@ -30,6 +30,8 @@ pub struct Cli {
 pub enum Command {
     /// Serve the provider.
     Serve,
+    /// Apply the storage migrations and exit (on PostgreSQL under an advisory lock; run before new pods serve).
+    Migrate,
     /// Manage users.
     #[command(subcommand)]
     User(UserCommand),
@@ -115,9 +117,15 @@ pub enum KeysCommand {
 /// See [`ServerError`].
 #[allow(clippy::print_stdout, reason = "command-line output")]
 pub async fn administer(config: &ServerConfig, command: Command) -> Result<(), ServerError> {
+    if let Command::Migrate = command {
+        let applied =
+            nauthera_storage::migrate(&config.storage_url()?, &app::store_options(config)?).await?;
+        println!("applied {applied} migration(s)");
+        return Ok(());
+    }
     let provider = app::provider(config).await?;
     match command {
-        Command::Serve => {}
+        Command::Serve | Command::Migrate => {}
         Command::User(UserCommand::Add {
             username,
             password_file,

@@ -57,6 +57,9 @@ pub struct ServerConfig {
     /// Development users created or updated at start.
     #[serde(default)]
     pub users: Vec<UserSection>,
+    /// The optional shared cache (Redis/Valkey).
+    #[serde(default)]
+    pub cache: CacheSection,
 }
 
 fn default_listen() -> String {
@@ -74,6 +77,43 @@ pub struct StorageSection {
     /// Connection pool size.
     #[serde(default = "default_pool_size")]
     pub pool_size: u32,
+    /// How long to wait for a connection, in seconds (default 5).
+    pub connect_timeout_secs: Option<u64>,
+    /// TLS to PostgreSQL: `disable` (default, or what the URL's `sslmode` says) or `require`.
+    pub tls: Option<String>,
+    /// A PEM file of CA certificates to verify the PostgreSQL server with (default: the public web PKI roots).
+    pub ca_file: Option<PathBuf>,
+    /// A file holding the 32-byte key that encrypts private signing keys at rest.
+    pub key_encryption_key_file: Option<PathBuf>,
+    /// Apply migrations on start (default true; under an advisory lock on PostgreSQL).
+    #[serde(default = "default_true")]
+    pub migrate_on_start: bool,
+}
+
+fn default_true() -> bool {
+    true
+}
+
+/// `[cache]`: Redis/Valkey. Without a URL the server caches per replica in memory.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CacheSection {
+    /// `redis://[user:password@]host:port/db` or `rediss://` for TLS.
+    pub url: Option<String>,
+    /// A file holding the URL (it may contain a password).
+    pub url_file: Option<PathBuf>,
+    /// The prefix of every key, per deployment (default `nauthera`).
+    pub key_prefix: Option<String>,
+    /// The Sentinel master name, for a Redis Sentinel deployment.
+    pub sentinel_master: Option<String>,
+    /// Sentinel node URLs.
+    #[serde(default)]
+    pub sentinel_nodes: Vec<String>,
+    /// The timeout of each cache operation, in milliseconds (default 50).
+    pub operation_timeout_ms: Option<u64>,
+    /// The longest an entry stays in a replica's in-process copy, in seconds (default 5): the bound on
+    /// invalidation if a message is lost.
+    pub local_ttl_secs: Option<u64>,
 }
 
 fn default_pool_size() -> u32 {
@@ -89,6 +129,8 @@ pub struct KeysSection {
     /// PEM files (PKCS#8) to sign with instead of keys kept in the store.
     #[serde(default)]
     pub files: Vec<KeyFile>,
+    /// How often keys are re-read from the store to pick up rotations, in seconds (default 60).
+    pub reload_interval_secs: Option<u64>,
 }
 
 /// One PEM signing key.
@@ -206,8 +248,9 @@ impl ServerConfig {
         Ok(config)
     }
 
-    /// Applies `NAUTHERA_ISSUER`, `NAUTHERA_LISTEN`, `NAUTHERA_STORAGE_URL`, `NAUTHERA_STORAGE_URL_FILE` and
-    /// `NAUTHERA_SIGNING_ALGORITHM`.
+    /// Applies `NAUTHERA_ISSUER`, `NAUTHERA_LISTEN`, `NAUTHERA_STORAGE_URL` (or `DATABASE_URL`),
+    /// `NAUTHERA_STORAGE_URL_FILE`, `NAUTHERA_SIGNING_ALGORITHM`, `NAUTHERA_CACHE_URL` and
+    /// `NAUTHERA_CACHE_URL_FILE`.
     pub fn apply_env(&mut self, env: &HashMap<String, String>) {
         if let Some(issuer) = env.get("NAUTHERA_ISSUER") {
             self.issuer.clone_from(issuer);
@@ -215,7 +258,10 @@ impl ServerConfig {
         if let Some(listen) = env.get("NAUTHERA_LISTEN") {
             self.listen.clone_from(listen);
         }
-        if let Some(url) = env.get("NAUTHERA_STORAGE_URL") {
+        let storage_url = env
+            .get("NAUTHERA_STORAGE_URL")
+            .or_else(|| env.get("DATABASE_URL"));
+        if let Some(url) = storage_url {
             self.storage.url = Some(url.clone());
             self.storage.url_file = None;
         }
@@ -225,6 +271,14 @@ impl ServerConfig {
         }
         if let Some(algorithm) = env.get("NAUTHERA_SIGNING_ALGORITHM") {
             self.keys.algorithm = Some(algorithm.clone());
+        }
+        if let Some(url) = env.get("NAUTHERA_CACHE_URL") {
+            self.cache.url = Some(url.clone());
+            self.cache.url_file = None;
+        }
+        if let Some(file) = env.get("NAUTHERA_CACHE_URL_FILE") {
+            self.cache.url_file = Some(PathBuf::from(file));
+            self.cache.url = None;
         }
     }
 
@@ -241,6 +295,18 @@ impl ServerConfig {
         .ok_or_else(|| {
             ConfigError::Invalid("storage.url or storage.url_file is required".to_owned())
         })
+    }
+
+    /// The cache URL, if a shared cache is configured.
+    ///
+    /// # Errors
+    /// When both are set, or the file cannot be read.
+    pub fn cache_url(&self) -> Result<Option<String>, ConfigError> {
+        secret_value(
+            self.cache.url.as_deref(),
+            self.cache.url_file.as_deref(),
+            "cache.url",
+        )
     }
 
     /// The provider settings.

@@ -79,12 +79,39 @@ password = "bob-password"
 email = "bob@example.com"
 "#;
 
+/// How to start a server.
+#[derive(Clone, Debug)]
+pub(crate) struct Setup {
+    /// The storage URL.
+    pub(crate) storage: String,
+    /// The cache URL and key prefix.
+    pub(crate) cache: Option<(String, String)>,
+    /// The default signing algorithm.
+    pub(crate) algorithm: String,
+    /// The issuer, when it is not the server's own address (replicas behind one name).
+    pub(crate) issuer: Option<String>,
+}
+
+impl Default for Setup {
+    fn default() -> Self {
+        Self {
+            storage: String::new(),
+            cache: None,
+            algorithm: "ES256".to_owned(),
+            issuer: None,
+        }
+    }
+}
+
 /// A running server.
 pub(crate) struct TestServer {
     pub(crate) issuer: String,
     pub(crate) addr: SocketAddr,
     /// The server's clock: stopped at the start time, advanced by tests.
     pub(crate) clock: Arc<FixedClock>,
+    /// The assembled provider, for operations the HTTP API does not offer (key rotation).
+    pub(crate) provider: Arc<nauthera_server::ServerProvider>,
+    setup: Setup,
     stop: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
     _dir: tempfile::TempDir,
@@ -100,25 +127,44 @@ impl TestServer {
     pub(crate) async fn start_with(algorithm: &str) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let storage = format!("sqlite://{}", dir.path().join("nauthera.db").display());
-        Self::start_on(dir, &storage, algorithm, "127.0.0.1:0").await
+        let setup = Setup {
+            storage,
+            algorithm: algorithm.to_owned(),
+            ..Setup::default()
+        };
+        Self::launch(dir, setup, "127.0.0.1:0").await
     }
 
-    async fn start_on(dir: tempfile::TempDir, storage: &str, algorithm: &str, addr: &str) -> Self {
+    /// Starts a server as `setup` says.
+    pub(crate) async fn start_setup(setup: Setup) -> Self {
+        Self::launch(tempfile::tempdir().unwrap(), setup, "127.0.0.1:0").await
+    }
+
+    async fn launch(dir: tempfile::TempDir, setup: Setup, addr: &str) -> Self {
         let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let issuer = format!("http://{addr}");
-        let text = CONFIG
+        let issuer = setup
+            .issuer
+            .clone()
+            .unwrap_or_else(|| format!("http://{addr}"));
+        let mut text = CONFIG
             .replace("ISSUER", &issuer)
-            .replace("STORAGE", storage)
-            .replace("ALGORITHM", algorithm);
+            .replace("STORAGE", &setup.storage)
+            .replace("ALGORITHM", &setup.algorithm);
+        if let Some((url, prefix)) = &setup.cache {
+            text.push_str(&format!(
+                "\n[cache]\nurl = \"{url}\"\nkey_prefix = \"{prefix}\"\n"
+            ));
+        }
         let config = ServerConfig::parse(&text).unwrap();
         let clock = Arc::new(FixedClock::new(SystemClock.now()));
         let provider = nauthera_server::provider_with_clock(&config, clock.clone())
             .await
             .unwrap();
         let (stop, stopped) = oneshot::channel::<()>();
+        let served = Arc::clone(&provider);
         let task = tokio::spawn(async move {
-            nauthera_server::serve(provider, listener, async {
+            nauthera_server::serve(served, listener, async {
                 let _ = stopped.await;
             })
             .await
@@ -128,6 +174,8 @@ impl TestServer {
             issuer,
             addr,
             clock,
+            provider,
+            setup,
             stop: Some(stop),
             task: Some(task),
             _dir: dir,
@@ -138,8 +186,8 @@ impl TestServer {
     pub(crate) async fn restart(mut self) -> Self {
         self.shutdown().await;
         let dir = std::mem::replace(&mut self._dir, tempfile::tempdir().unwrap());
-        let storage = format!("sqlite://{}", dir.path().join("nauthera.db").display());
-        Self::start_on(dir, &storage, "ES256", &self.addr.to_string()).await
+        let setup = std::mem::take(&mut self.setup);
+        Self::launch(dir, setup, &self.addr.to_string()).await
     }
 
     async fn shutdown(&mut self) {

@@ -14,5 +14,7 @@ mod code_flow;
 mod expiry;
 mod harness;
 mod negative;
+mod postgres;
+mod replicas;
 mod rp;
 mod session;
