@@ -156,7 +156,7 @@ pub struct Client {
     pub first_party: bool,
     /// Issue a refresh token with every authorization code grant, even without `offline_access`.
     pub always_issue_refresh_token: bool,
-        /// The ID token signing algorithm (`id_token_signed_response_alg`); `None` uses the server default.
+    /// The ID token signing algorithm (`id_token_signed_response_alg`); `None` uses the server default.
     pub id_token_signed_response_alg: Option<Algorithm>,
     /// Who manages the client (for example `OAuth2Client/<namespace>/<name>` for the Kubernetes operator);
     /// `None` when it is managed by configuration or by hand.
@@ -182,7 +182,7 @@ impl Client {
             scope: Scope::default(),
             first_party: false,
             always_issue_refresh_token: false,
-                        id_token_signed_response_alg: None,
+            id_token_signed_response_alg: None,
             owner: None,
         }
     }
