@@ -22,10 +22,10 @@ pub mod clock;
 pub mod controller;
 pub mod crd;
 mod error;
-// pub mod leader;
+pub mod leader;
 pub mod manifests;
 pub mod pki;
-// pub mod rbac;
+pub mod rbac;
 
 pub use error::Error;
 

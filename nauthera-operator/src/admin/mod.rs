@@ -1,10 +1,14 @@
 //! The operator's view of the server's admin API: the [`AdminApi`] trait the reconcilers call, so tests can
-//! substitute a fake.
+//! substitute a fake, and [`GrpcAdmin`], the implementation over gRPC with mutual TLS.
 
 use std::fmt;
 use std::future::Future;
 
 use crate::crd::{AuthMethod, GrantType};
+
+mod grpc;
+
+pub use grpc::GrpcAdmin;
 
 /// The server a call goes to: a `NautheraServer` by namespace and name.
 #[derive(Clone, Debug, Eq, Hash, PartialEq)]

@@ -21,7 +21,7 @@ use crate::crd::{FIELD_MANAGER, NautheraServer, OAuth2Client};
 
 pub mod client;
 pub(crate) mod names;
-mod secrets;
+pub(crate) mod secrets;
 pub mod server;
 
 /// The label selecting objects the operator made.

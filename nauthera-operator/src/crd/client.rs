@@ -6,6 +6,10 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// The desired state of an OAuth 2.0 client registered on a Nauthera server.
+#[allow(
+    clippy::duplicated_attributes,
+    reason = "each printcolumn(...) names its own type_"
+)]
 #[derive(Clone, CustomResource, Debug, Deserialize, JsonSchema, Serialize)]
 #[kube(
     group = "nauthera.io",

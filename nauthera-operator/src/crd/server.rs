@@ -7,6 +7,10 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// The desired state of a Nauthera server deployment.
+#[allow(
+    clippy::duplicated_attributes,
+    reason = "each printcolumn(...) names its own type_"
+)]
 #[derive(Clone, CustomResource, Debug, Deserialize, JsonSchema, Serialize)]
 #[kube(
     group = "nauthera.io",

@@ -33,6 +33,8 @@ mod status;
 mod tls;
 mod workload;
 
+pub(crate) use workload::{container_security, pod_security};
+
 /// How often a settled server is reconciled again (drift repair, certificate renewal, key rotation).
 pub const RESYNC: Duration = Duration::from_secs(300);
 /// How often a server that is rolling out is looked at.

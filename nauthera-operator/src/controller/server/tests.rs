@@ -187,7 +187,38 @@ async fn first_reconcile_applies_every_object_and_writes_the_status() {
         "{config}"
     );
 
-    let deployment = find(&seen, "Deployment", "nauthera");
+    assert_deployment(find(&seen, "Deployment", "nauthera"));
+    let budget = find(&seen, "PodDisruptionBudget", "nauthera");
+    assert_eq!(budget["spec"]["minAvailable"], 1);
+    let postgres = find(&seen, "StatefulSet", "nauthera-postgres");
+    assert_eq!(
+        postgres["spec"]["volumeClaimTemplates"][0]["spec"]["resources"]["requests"]["storage"],
+        "10Gi"
+    );
+    let ingress = find(&seen, "Ingress", "nauthera");
+    assert_eq!(ingress["spec"]["rules"][0]["host"], "login.example.com");
+
+    let status = &seen.last().unwrap().body["status"];
+    assert_eq!(status["observedGeneration"], 1);
+    assert_eq!(status["issuerUrl"], "https://login.example.com");
+    assert_eq!(status["readyReplicas"], 2);
+    let conditions = status["conditions"].as_array().unwrap();
+    let condition = |type_: &str| conditions.iter().find(|c| c["type"] == type_).unwrap();
+    assert_eq!(
+        (
+            condition("Ready")["status"].as_str(),
+            condition("Ready")["reason"].as_str()
+        ),
+        (Some("True"), Some("Available"))
+    );
+    assert_eq!(condition("Progressing")["reason"], "RolloutComplete");
+    assert_eq!(condition("Degraded")["status"], "False");
+    // The first keys are the server's own: the rotation period starts now, without an admin call.
+    assert_eq!(status["keysRotatedAt"], "2026-11-30T12:00:00Z");
+    assert!(context.admin.take_calls().is_empty());
+}
+
+fn assert_deployment(deployment: &Value) {
     let spec = &deployment["spec"];
     assert_eq!(spec["replicas"], 2);
     assert_eq!(
@@ -222,35 +253,6 @@ async fn first_reconcile_applies_every_object_and_writes_the_status() {
         storage["valueFrom"]["secretKeyRef"],
         json!({"name": "nauthera-postgres", "key": "url", "optional": false})
     );
-
-    let budget = find(&seen, "PodDisruptionBudget", "nauthera");
-    assert_eq!(budget["spec"]["minAvailable"], 1);
-    let postgres = find(&seen, "StatefulSet", "nauthera-postgres");
-    assert_eq!(
-        postgres["spec"]["volumeClaimTemplates"][0]["spec"]["resources"]["requests"]["storage"],
-        "10Gi"
-    );
-    let ingress = find(&seen, "Ingress", "nauthera");
-    assert_eq!(ingress["spec"]["rules"][0]["host"], "login.example.com");
-
-    let status = &seen.last().unwrap().body["status"];
-    assert_eq!(status["observedGeneration"], 1);
-    assert_eq!(status["issuerUrl"], "https://login.example.com");
-    assert_eq!(status["readyReplicas"], 2);
-    let conditions = status["conditions"].as_array().unwrap();
-    let condition = |type_: &str| conditions.iter().find(|c| c["type"] == type_).unwrap();
-    assert_eq!(
-        (
-            condition("Ready")["status"].as_str(),
-            condition("Ready")["reason"].as_str()
-        ),
-        (Some("True"), Some("Available"))
-    );
-    assert_eq!(condition("Progressing")["reason"], "RolloutComplete");
-    assert_eq!(condition("Degraded")["status"], "False");
-    // The first keys are the server's own: the rotation period starts now, without an admin call.
-    assert_eq!(status["keysRotatedAt"], "2026-11-30T12:00:00Z");
-    assert!(context.admin.take_calls().is_empty());
 }
 
 #[tokio::test]
