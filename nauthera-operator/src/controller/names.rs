@@ -8,7 +8,7 @@ pub(crate) const HTTP_PORT: i32 = 8080;
 pub(crate) const ADMIN_PORT: i32 = 8443;
 /// The annotation holding the SHA-256 of the rendered configuration.
 pub(crate) const CONFIG_CHECKSUM: &str = "nauthera.io/config-checksum";
-/// The annotation holding the expiry of the admin server certificate, so a renewal rolls the pods.
+/// The annotation holding the expiry of the admin server certificate (Unix seconds), so a renewal rolls the pods.
 pub(crate) const ADMIN_TLS_NOT_AFTER: &str = "nauthera.io/admin-tls-not-after";
 /// The annotation holding the expiry of a generated certificate (RFC 3339).
 pub(crate) const NOT_AFTER: &str = "nauthera.io/not-after";

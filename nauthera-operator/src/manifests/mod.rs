@@ -137,8 +137,12 @@ fn documents(docs: &[String]) -> Result<String, Error> {
 }
 
 /// One object as YAML.
+///
+/// The object goes through JSON first: serialized directly, an externally tagged enum such as
+/// `database: {managed: ..}` would become a YAML tag (`!managed`) that Kubernetes tooling does not read.
 pub(crate) fn yaml<T: Serialize>(object: &T) -> Result<String, Error> {
-    serde_norway::to_string(object).map_err(|error| Error::Invalid {
+    let value = serde_json::to_value(object).map_err(Error::Serialize)?;
+    serde_norway::to_string(&value).map_err(|error| Error::Invalid {
         what: "YAML",
         detail: error.to_string(),
     })

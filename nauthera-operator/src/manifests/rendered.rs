@@ -16,7 +16,7 @@ pub(crate) fn sample_server_objects() -> Result<Vec<String>, Error> {
     let namespace = server.meta().namespace.clone().unwrap_or_default();
     let name = server.meta().name.clone().unwrap_or_default();
     let names = ServerNames::new(&namespace, &name);
-    let objects = desired(&names, &server.spec, "2027-11-30T00:00:00Z".to_owned())?;
+    let objects = desired(&names, &server.spec, "1827446400".to_owned())?;
     let owner = sample_owner(&server).into_iter().collect::<Vec<_>>();
     let mut docs = Vec::new();
     docs.push(document(&objects.config_map, &owner)?);

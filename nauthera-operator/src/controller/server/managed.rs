@@ -98,22 +98,16 @@ pub(crate) fn postgres(names: &ServerNames, spec: &ManagedPostgres) -> (Stateful
     )
 }
 
-/// The managed Redis: one pod, a cache without persistence, protected by a generated password.
+/// The managed Redis: one pod, a cache without persistence (no snapshots; append-only is off by default),
+/// protected by a generated password.
 pub(crate) fn redis(names: &ServerNames, spec: &ManagedRedis) -> (StatefulSet, Service) {
     let container = Container {
         name: "redis".to_owned(),
         image: Some(format!("redis:{}", spec.version)),
         args: Some(
-            [
-                "--requirepass",
-                "$(REDIS_PASSWORD)",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ]
-            .map(str::to_owned)
-            .to_vec(),
+            ["--requirepass", "$(REDIS_PASSWORD)", "--save", ""]
+                .map(str::to_owned)
+                .to_vec(),
         ),
         env: Some(vec![secret_env(
             "REDIS_PASSWORD",

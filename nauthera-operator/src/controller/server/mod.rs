@@ -88,7 +88,9 @@ async fn reconcile_objects<A: AdminApi>(
         now,
     };
     let admin_tls_not_after = tls::ensure_admin_tls(&target).await?;
-    let desired = desired::desired(names, &server.spec, admin_tls_not_after.to_string())?;
+    // Unix seconds: a plain number stays a string in YAML, where an RFC 3339 time would become a timestamp.
+    let not_after = admin_tls_not_after.as_second().to_string();
+    let desired = desired::desired(names, &server.spec, not_after)?;
     let deployment = apply_objects(&client, names, desired, &owner).await?;
     let mut status = status::success(server, &deployment, now);
     rotate_keys_if_due(context, server, names, &mut status, now).await?;
