@@ -1,5 +1,6 @@
 //! Reads through the cache and writes that invalidate it.
 //!
+//! Verified access-token claims are cached always (a signature, once valid, stays valid).
 //! Clients are cached always (for at most [`LOCAL_CLIENT_TTL`] when the cache is per-replica, so another
 //! replica's change is seen within that bound). Revocation status and users are cached only when the cache is
 //! shared by every replica ([`Cache::is_shared`]), because a stale per-replica entry would let a revoked token
@@ -10,8 +11,10 @@ use std::time::Duration;
 
 use crate::cache::Cache;
 use crate::error::Error;
+use crate::flows::issue::AccessTokenClaims;
 use crate::keys::key_set::VerifiedJwt;
 use crate::provider::Provider;
+use crate::secret::TokenDigest;
 use crate::storage::{RevocationKey, Storage};
 use crate::time::UnixTime;
 use crate::types::Subject;
@@ -23,6 +26,8 @@ pub(crate) const SHARED_CLIENT_TTL: Duration = Duration::from_secs(300);
 pub(crate) const LOCAL_CLIENT_TTL: Duration = Duration::from_secs(10);
 /// How long a user stays cached in a shared cache.
 const USER_TTL: Duration = Duration::from_secs(300);
+/// The longest a verified access token's claims stay cached.
+const VERIFIED_JWT_TTL: Duration = Duration::from_secs(300);
 /// How long a revocation status stays cached in a shared cache.
 const REVOCATION_TTL: Duration = Duration::from_secs(300);
 /// The shortest interval between two key reloads triggered by tokens naming an unknown key (a throttle on
@@ -128,6 +133,42 @@ impl<S: Storage, C: Cache> Provider<S, C> {
         }
         *last = Some(std::time::Instant::now());
         true
+    }
+
+    /// The claims of an access token whose signature and `typ` were verified, through the cache: a token's
+    /// signature verifies forever once it has (keys stay published until their tokens expire), so the result
+    /// is cached under the token's digest until the token expires. Expiry and revocation are the caller's.
+    ///
+    /// # Errors
+    /// Storage failures while reloading keys.
+    pub(crate) async fn verified_access_token_claims(
+        &self,
+        token: &str,
+    ) -> Result<Option<AccessTokenClaims>, Error> {
+        let cache_key = format!("verified-jwt:{}", TokenDigest::of(token).as_str());
+        if let Some(bytes) = self.cache.get(&cache_key).await
+            && let Ok(claims) = serde_json::from_slice::<AccessTokenClaims>(&bytes)
+        {
+            return Ok(Some(claims));
+        }
+        let Some(jwt) = self.verify_jwt(token).await? else {
+            return Ok(None);
+        };
+        if jwt.typ.as_deref() != Some("at+jwt") {
+            return Ok(None);
+        }
+        let Ok(claims) = serde_json::from_value::<AccessTokenClaims>(jwt.claims) else {
+            return Ok(None);
+        };
+        let remaining = claims.exp.seconds() - self.now().seconds();
+        if remaining > 0
+            && let Ok(bytes) = serde_json::to_vec(&claims)
+        {
+            let ttl =
+                Duration::from_secs(u64::try_from(remaining).unwrap_or(0)).min(VERIFIED_JWT_TTL);
+            self.cache.put(&cache_key, &bytes, ttl).await;
+        }
+        Ok(Some(claims))
     }
 
     /// How long to cache a client.

@@ -23,13 +23,7 @@ impl<S: Storage, C: Cache> Provider<S, C> {
         &self,
         token: &str,
     ) -> Result<Option<AccessTokenClaims>, Error> {
-        let Some(jwt) = self.verify_jwt(token).await? else {
-            return Ok(None);
-        };
-        if jwt.typ.as_deref() != Some("at+jwt") {
-            return Ok(None);
-        }
-        let Ok(claims) = serde_json::from_value::<AccessTokenClaims>(jwt.claims) else {
+        let Some(claims) = self.verified_access_token_claims(token).await? else {
             return Ok(None);
         };
         if claims.iss != self.config.issuer_str() || claims.exp <= self.now() {
