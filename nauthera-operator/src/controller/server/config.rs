@@ -53,7 +53,7 @@ struct Admin {
     listen: String,
     cert_file: String,
     key_file: String,
-    client_ca_file: String,
+    ca_file: String,
 }
 
 /// Renders the configuration file of a server.
@@ -80,7 +80,7 @@ pub(crate) fn render(names: &ServerNames, spec: &NautheraServerSpec) -> Result<S
             listen: format!("0.0.0.0:{ADMIN_PORT}"),
             cert_file: format!("{ADMIN_TLS_DIR}/tls.crt"),
             key_file: format!("{ADMIN_TLS_DIR}/tls.key"),
-            client_ca_file: format!("{ADMIN_TLS_DIR}/ca.crt"),
+            ca_file: format!("{ADMIN_TLS_DIR}/ca.crt"),
         },
     };
     toml::to_string(&config).map_err(|error| Error::Invalid {
