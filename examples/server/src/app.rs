@@ -43,6 +43,9 @@ pub enum ServerError {
     /// Serving failed.
     #[error("io: {0}")]
     Io(#[from] std::io::Error),
+    /// The admin API failed.
+    #[error("admin API: {0}")]
+    Admin(#[from] nauthera_admin::AdminError),
 }
 
 /// Opens the store, builds the provider, and registers the configured clients and users.
@@ -188,7 +191,33 @@ pub async fn run(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServerError> {
-    serve(provider(&config).await?, listener, shutdown).await
+    let provider = provider(&config).await?;
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        shutdown.await;
+        let _ = stop.send(true);
+    });
+    let admin = config.admin.map(|section| {
+        let provider = Arc::clone(&provider);
+        let stopped = stopped.clone();
+        tokio::spawn(async move {
+            crate::admin::serve_admin(provider, &section, stopping(stopped)).await
+        })
+    });
+    let served = serve(provider, listener, stopping(stopped)).await;
+    if let Some(admin) = admin {
+        admin.await.map_err(std::io::Error::other)??;
+    }
+    served
+}
+
+/// Completes when the shutdown signal has been sent (or its sender is gone).
+async fn stopping(mut stopped: tokio::sync::watch::Receiver<bool>) {
+    while !*stopped.borrow_and_update() {
+        if stopped.changed().await.is_err() {
+            return;
+        }
+    }
 }
 
 /// Serves an assembled provider on `listener` until `shutdown` completes.

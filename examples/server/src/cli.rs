@@ -20,6 +20,9 @@ pub struct Cli {
     /// The configuration file.
     #[arg(long, env = "NAUTHERA_CONFIG", default_value = "nauthera.toml")]
     pub config: PathBuf,
+    /// Remote administration over the admin API.
+    #[command(flatten)]
+    pub remote: crate::remote::RemoteArgs,
     /// What to do (default: serve).
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -41,6 +44,8 @@ pub enum Command {
     /// Manage signing keys.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Show a remote server's version, storage and cache health (needs `--admin-endpoint`).
+    Status,
 }
 
 /// `user` subcommands.
@@ -126,6 +131,9 @@ pub async fn administer(config: &ServerConfig, command: Command) -> Result<(), S
     let provider = app::provider(config).await?;
     match command {
         Command::Serve | Command::Migrate => {}
+        Command::Status => {
+            return Err(ConfigError::Invalid("status needs --admin-endpoint".to_owned()).into());
+        }
         Command::User(UserCommand::Add {
             username,
             password_file,
@@ -206,7 +214,11 @@ fn read_password(file: Option<PathBuf>) -> Result<Password, ServerError> {
     Ok(Password::new(password))
 }
 
-fn client_from(args: &ClientAdd) -> Result<Client, ConfigError> {
+/// The client that `client add` describes.
+///
+/// # Errors
+/// [`ConfigError::Invalid`] for unknown methods or grant types and invalid URIs or scopes.
+pub fn client_from(args: &ClientAdd) -> Result<Client, ConfigError> {
     let invalid = |what: String| ConfigError::Invalid(what);
     let method = match args.auth_method.as_str() {
         "client_secret_basic" => ClientAuthMethod::ClientSecretBasic,

@@ -60,6 +60,22 @@ pub struct ServerConfig {
     /// The optional shared cache (Redis/Valkey).
     #[serde(default)]
     pub cache: CacheSection,
+    /// The admin gRPC API (mutual TLS) on its own port; absent means no admin port.
+    pub admin: Option<AdminSection>,
+}
+
+/// `[admin]`: the admin API, served with client certificates required.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdminSection {
+    /// The address to listen on, e.g. `0.0.0.0:8443`; never the public HTTP port.
+    pub listen: String,
+    /// The CA that client certificates must chain to (PEM).
+    pub ca_file: PathBuf,
+    /// The server certificate (PEM).
+    pub cert_file: PathBuf,
+    /// The server's private key (PEM).
+    pub key_file: PathBuf,
 }
 
 fn default_listen() -> String {

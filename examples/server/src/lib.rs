@@ -4,10 +4,12 @@
 //! provider and serves `nauthera-http`'s router, with subcommands to manage users, clients and signing keys.
 //! It is deliberately thin; applications that embed Nauthera do the same in their own binaries.
 
+pub mod admin;
 pub mod app;
 pub mod cli;
 pub mod config;
 pub mod pem;
+pub mod remote;
 
 pub use app::{ServerError, ServerProvider, provider, provider_with_clock, run, serve};
 pub use config::ServerConfig;

@@ -24,6 +24,10 @@ async fn main() -> std::process::ExitCode {
 }
 
 async fn start(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
+    if let Some(endpoint) = &cli.remote.admin_endpoint {
+        let command = cli.command.unwrap_or(Command::Serve);
+        return Ok(nauthera_server::remote::administer(endpoint, &cli.remote, command).await?);
+    }
     let config = ServerConfig::load(&cli.config, &cli::environment())?;
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {

@@ -8,6 +8,7 @@
     reason = "test helpers fail the test by panicking, as assert! does"
 )]
 
+mod admin;
 mod cli;
 mod client_credentials;
 mod code_flow;
