@@ -28,7 +28,7 @@ impl Pki {
             .unwrap();
         let client = ca.issue_client("nauthera-operator", now, YEAR).unwrap();
         let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
-        write("ca.pem", &ca.cert_pem());
+        write("ca.pem", ca.cert_pem());
         write("server.pem", &server.cert_pem);
         write("server.key", &server.key_pem);
         write("client.pem", &client.cert_pem);

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use openidconnect::core::{CoreAuthPrompt, CoreRevocableToken};
 use openidconnect::{
-    AuthorizationCode, ClientId, LogoutRequest, OAuth2TokenResponse, RefreshToken,
+    AccessToken, AuthorizationCode, ClientId, LogoutRequest, OAuth2TokenResponse, RefreshToken,
     TokenIntrospectionResponse, TokenResponse,
 };
 
@@ -53,15 +53,12 @@ fn on(b: &TestServer, a: &TestServer, url: &str) -> String {
     url.replacen(&a.addr.to_string(), &b.addr.to_string(), 1)
 }
 
+/// A response future of the routed HTTP client.
+type Routed =
+    std::pin::Pin<Box<dyn Future<Output = Result<http::Response<Vec<u8>>, HttpError>> + Send>>;
+
 /// An HTTP client for openidconnect that sends every request meant for A to B instead.
-fn via(
-    b: &TestServer,
-    a: &TestServer,
-) -> impl Fn(
-    http::Request<Vec<u8>>,
-) -> std::pin::Pin<
-    Box<dyn Future<Output = Result<http::Response<Vec<u8>>, HttpError>> + Send>,
-> {
+fn via(b: &TestServer, a: &TestServer) -> impl Fn(http::Request<Vec<u8>>) -> Routed {
     let (from, to) = (a.addr.to_string(), b.addr.to_string());
     move |mut request: http::Request<Vec<u8>>| {
         let uri = request.uri().to_string().replacen(&from, &to, 1);
@@ -134,68 +131,8 @@ async fn two_replicas_share_sessions_codes_refresh_tokens_revocations_keys_and_l
         .await;
     assert!(format!("{reuse:?}").contains("invalid_grant"), "{reuse:?}");
 
-    // A token revoked on A is inactive on B, within the cache's invalidation bound.
-    let token = on_b.access_token().clone();
-    let active = rp
-        .client
-        .introspect(&token)
-        .request_async(&to_b)
-        .await
-        .unwrap();
-    assert!(active.active(), "B has cached the token as not revoked");
-    rp.client
-        .revoke_token(CoreRevocableToken::AccessToken(token.clone()))
-        .unwrap()
-        .request_async(&http_client)
-        .await
-        .unwrap();
-    let took = until(Duration::from_secs(2), async || {
-        !rp.client
-            .introspect(&token)
-            .request_async(&to_b)
-            .await
-            .unwrap()
-            .active()
-    })
-    .await;
-    assert!(
-        took < Duration::from_secs(1),
-        "revocation reached B after {took:?}"
-    );
-
-    // A key rotated on A: B verifies tokens signed with it and publishes it in its JWKS.
-    let new_kids = a.provider.rotate_keys().await.unwrap();
-    let fresh = rp
-        .client
-        .exchange_client_credentials()
-        .unwrap()
-        .request_async(&http_client)
-        .await
-        .unwrap();
-    let introspection = rp
-        .client
-        .introspect(fresh.access_token())
-        .request_async(&to_b)
-        .await
-        .unwrap();
-    assert!(
-        introspection.active(),
-        "B verifies a token signed with A's new key"
-    );
-    let jwks = Browser::default()
-        .get(&on(&b, &a, &a.url("/jwks")))
-        .await
-        .json();
-    for kid in &new_kids {
-        assert!(
-            jwks["keys"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|key| key["kid"] == kid.as_str()),
-            "{kid} in B's JWKS"
-        );
-    }
+    revocation_on_a_reaches_b(&rp, &to_b, on_b.access_token()).await;
+    key_rotated_on_a_is_used_by_b(&rp, &a, &b, &to_b).await;
 
     // Logout on A ends the session on B.
     let id_token = on_b.id_token().unwrap();
@@ -310,4 +247,80 @@ async fn with_redis_unreachable_requests_still_succeed_from_postgresql() {
             .active()
     );
     let _ = tokens.id_token();
+}
+
+/// A token revoked on A is inactive on B, within the cache's invalidation bound.
+async fn revocation_on_a_reaches_b(
+    rp: &Rp,
+    to_b: &impl Fn(http::Request<Vec<u8>>) -> Routed,
+    token: &AccessToken,
+) {
+    let token = token.clone();
+    let active = rp
+        .client
+        .introspect(&token)
+        .request_async(to_b)
+        .await
+        .unwrap();
+    assert!(active.active(), "B has cached the token as not revoked");
+    rp.client
+        .revoke_token(CoreRevocableToken::AccessToken(token.clone()))
+        .unwrap()
+        .request_async(&http_client)
+        .await
+        .unwrap();
+    let took = until(Duration::from_secs(2), async || {
+        !rp.client
+            .introspect(&token)
+            .request_async(to_b)
+            .await
+            .unwrap()
+            .active()
+    })
+    .await;
+    assert!(
+        took < Duration::from_secs(1),
+        "revocation reached B after {took:?}"
+    );
+}
+
+/// A key rotated on A: B verifies tokens signed with it and publishes it in its JWKS.
+async fn key_rotated_on_a_is_used_by_b(
+    rp: &Rp,
+    a: &TestServer,
+    b: &TestServer,
+    to_b: &impl Fn(http::Request<Vec<u8>>) -> Routed,
+) {
+    let new_kids = a.provider.rotate_keys().await.unwrap();
+    let fresh = rp
+        .client
+        .exchange_client_credentials()
+        .unwrap()
+        .request_async(&http_client)
+        .await
+        .unwrap();
+    let introspection = rp
+        .client
+        .introspect(fresh.access_token())
+        .request_async(to_b)
+        .await
+        .unwrap();
+    assert!(
+        introspection.active(),
+        "B verifies a token signed with A's new key"
+    );
+    let jwks = Browser::default()
+        .get(&on(b, a, &a.url("/jwks")))
+        .await
+        .json();
+    for kid in &new_kids {
+        assert!(
+            jwks["keys"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|key| key["kid"] == kid.as_str()),
+            "{kid} in B's JWKS"
+        );
+    }
 }
