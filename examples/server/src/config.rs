@@ -548,4 +548,46 @@ mod tests {
         assert_eq!(secret.as_deref(), Some("from-file"));
         assert_eq!(client.auth_method, ClientAuthMethod::ClientSecretBasic);
     }
+
+    /// The configuration the Kubernetes operator renders into its ConfigMap must be accepted as it is, with the
+    /// storage and cache URLs from the environment.
+    #[test]
+    fn operator_rendered_config_is_accepted() {
+        let rendered = include_str!("../../../deploy/examples/rendered/nauthera.yaml");
+        let mut lines = rendered
+            .lines()
+            .skip_while(|line| !line.trim_start().starts_with("nauthera.toml: |"));
+        let header = lines.next().unwrap();
+        let indent = header.len() - header.trim_start().len() + 2;
+        let toml: String = lines
+            .take_while(|line| line.is_empty() || line.len() - line.trim_start().len() >= indent)
+            .map(|line| format!("{}\n", line.get(indent..).unwrap_or_default()))
+            .collect();
+        let mut config = ServerConfig::parse(&toml).unwrap();
+        let env = HashMap::from([
+            (
+                "NAUTHERA_STORAGE_URL".to_owned(),
+                "postgres://nauthera@db/nauthera".to_owned(),
+            ),
+            (
+                "NAUTHERA_CACHE_URL".to_owned(),
+                "redis://cache:6379".to_owned(),
+            ),
+        ]);
+        config.apply_env(&env);
+        assert_eq!(
+            config.provider_config().unwrap().issuer_str(),
+            "https://login.example.com"
+        );
+        assert_eq!(
+            config.storage_url().unwrap(),
+            "postgres://nauthera@db/nauthera"
+        );
+        assert_eq!(
+            config.cache_url().unwrap().as_deref(),
+            Some("redis://cache:6379")
+        );
+        assert!(config.admin.is_some());
+        assert!(!config.storage.migrate_on_start);
+    }
 }

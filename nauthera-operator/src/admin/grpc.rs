@@ -13,12 +13,27 @@ use crate::controller::secrets::secret_value;
 use crate::crd::{AuthMethod, GrantType};
 
 /// The admin API of each server at its Service's admin port, authenticated with the operator's client
-/// certificate from the server's `<name>-admin-client` Secret.
+/// certificate from the server's `<name>-admin-client` Secret; or one fixed endpoint with given certificates
+/// ([`GrpcAdmin::direct`]).
 ///
 /// Each call connects anew, so a renewed certificate is picked up without a restart.
 #[derive(Clone)]
 pub struct GrpcAdmin {
-    client: kube::Client,
+    target: Target,
+}
+
+#[derive(Clone)]
+enum Target {
+    /// Resolve each server's Service and certificates through the Kubernetes API.
+    Cluster(kube::Client),
+    /// One endpoint, whatever the server reference says.
+    Direct {
+        endpoint: String,
+        domain: String,
+        ca_pem: String,
+        cert_pem: String,
+        key_pem: zeroize::Zeroizing<String>,
+    },
 }
 
 impl std::fmt::Debug for GrpcAdmin {
@@ -30,12 +45,50 @@ impl std::fmt::Debug for GrpcAdmin {
 impl GrpcAdmin {
     /// Reads client certificates through `client`.
     pub fn new(client: kube::Client) -> Self {
-        Self { client }
+        Self {
+            target: Target::Cluster(client),
+        }
+    }
+
+    /// Talks to one admin endpoint (for example from outside the cluster) with the given CA, client
+    /// certificate and key (PEM), verifying the server certificate for `domain`.
+    pub fn direct(
+        endpoint: impl Into<String>,
+        domain: impl Into<String>,
+        ca_pem: impl Into<String>,
+        cert_pem: impl Into<String>,
+        key_pem: impl Into<String>,
+    ) -> Self {
+        Self {
+            target: Target::Direct {
+                endpoint: endpoint.into(),
+                domain: domain.into(),
+                ca_pem: ca_pem.into(),
+                cert_pem: cert_pem.into(),
+                key_pem: zeroize::Zeroizing::new(key_pem.into()),
+            },
+        }
     }
 
     async fn connect(&self, server: &ServerRef) -> Result<AdminClient<Channel>, AdminError> {
+        let client = match &self.target {
+            Target::Cluster(client) => client,
+            Target::Direct {
+                endpoint,
+                domain,
+                ca_pem,
+                cert_pem,
+                key_pem,
+            } => {
+                let tls =
+                    AdminTls::from_pem(ca_pem.as_bytes(), cert_pem.as_bytes(), key_pem.as_bytes());
+                return nauthera_admin::connect(endpoint, tls, domain)
+                    .await
+                    .map_err(|error| AdminError::Connect(error.to_string()));
+            }
+        };
         let names = ServerNames::new(&server.namespace, &server.name);
-        let secrets: Api<Secret> = Api::namespaced(self.client.clone(), &server.namespace);
+        let secrets: Api<Secret> = Api::namespaced(client.clone(), &server.namespace);
         let secret = secrets.get(&names.admin_client()).await.map_err(|error| {
             AdminError::Connect(format!("cannot read {}: {error}", names.admin_client()))
         })?;

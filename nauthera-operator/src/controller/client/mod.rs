@@ -12,7 +12,7 @@ use kube::{Api, Resource as _};
 
 use super::{Context, namespace_and_name, object_key};
 use crate::Error;
-use crate::admin::{AdminApi, ClientRegistration, ServerRef};
+use crate::admin::{AdminApi, ClientRegistration, ClientSecret, ServerRef};
 use crate::crd::{
     ConditionStatus, ConditionType, FIELD_MANAGER, NautheraServer, OAuth2Client,
     OAuth2ClientStatus, set_condition,
@@ -84,6 +84,28 @@ pub fn client_id(client: &OAuth2Client) -> String {
     })
 }
 
+/// What the server is asked to register for an `OAuth2Client`: its spec, its owner, and its secret.
+pub fn registration(
+    client: &OAuth2Client,
+    client_secret: Option<ClientSecret>,
+) -> ClientRegistration {
+    let spec = &client.spec;
+    ClientRegistration {
+        client_id: client_id(client),
+        client_name: spec
+            .client_name
+            .clone()
+            .unwrap_or_else(|| client.metadata.name.clone().unwrap_or_default()),
+        auth_method: spec.auth_method,
+        redirect_uris: spec.redirect_uris.clone(),
+        post_logout_redirect_uris: spec.post_logout_redirect_uris.clone(),
+        grant_types: spec.grant_types.clone(),
+        scopes: spec.scopes.clone(),
+        owner: owner(client),
+        client_secret,
+    }
+}
+
 /// The owner recorded on the server: `OAuth2Client/<namespace>/<name>`.
 pub fn owner(client: &OAuth2Client) -> String {
     format!(
@@ -111,22 +133,8 @@ async fn register<A: AdminApi>(
             return Ok(Action::requeue(SECRET_RETRY));
         }
     };
-    let spec = &client.spec;
-    let registration = ClientRegistration {
-        client_id: client_id(client),
-        client_name: spec
-            .client_name
-            .clone()
-            .unwrap_or_else(|| client.metadata.name.clone().unwrap_or_default()),
-        auth_method: spec.auth_method,
-        redirect_uris: spec.redirect_uris.clone(),
-        post_logout_redirect_uris: spec.post_logout_redirect_uris.clone(),
-        grant_types: spec.grant_types.clone(),
-        scopes: spec.scopes.clone(),
-        owner: owner(client),
-        client_secret,
-    };
-    let server = ServerRef::new(namespace, spec.server_ref.clone());
+    let registration = registration(client, client_secret);
+    let server = ServerRef::new(namespace, client.spec.server_ref.clone());
     let outcome = context.admin.upsert_client(&server, registration).await?;
     let message = if outcome.drifted {
         tracing::warn!(client.id = %client_id(client), "the client on the server had drifted; restored");
