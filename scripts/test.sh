@@ -95,6 +95,23 @@ export REDIS_URL="${REDIS_URL:-redis://$REDIS_HOST:$REDIS_PORT}"
 echo "DATABASE_URL=$DATABASE_URL"
 echo "REDIS_URL=$REDIS_URL"
 
+# The tests need a database they may create schemas in. On a fresh Debian install only `postgres` exists, with
+# peer authentication on the socket: create the `test` database there when it is missing, then check the URL.
+ensure_test_database() {
+    if psql "$DATABASE_URL" -qtAc 'select 1' >/dev/null 2>&1; then
+        return
+    fi
+    local database="${DATABASE_URL##*/}"
+    database="${database%%\?*}"
+    if command -v runuser >/dev/null 2>&1 && [[ "$(id -u)" == 0 ]]; then
+        runuser -u postgres -- createdb "$database" >/dev/null 2>&1 || true
+    fi
+    psql "$DATABASE_URL" -qtAc 'select 1' >/dev/null 2>&1 ||
+        fail "cannot connect to $DATABASE_URL: create the database and allow this user (for example trust auth for 127.0.0.1 in pg_hba.conf), or set DATABASE_URL"
+}
+require psql postgresql-client
+ensure_test_database
+
 if cargo nextest --version >/dev/null 2>&1; then
     section "Tests: cargo nextest run --workspace --all-features --locked --no-fail-fast"
     cargo nextest run --workspace --all-features --locked --no-fail-fast

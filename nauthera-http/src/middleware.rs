@@ -2,6 +2,7 @@
 //! and a body size limit.
 
 use axum::Router;
+use axum::response::IntoResponse;
 use http::{HeaderName, HeaderValue, Request, header};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::sensitive_headers::{
@@ -21,6 +22,18 @@ impl<B> MakeSpan<B> for PathOnlySpan {
     }
 }
 
+/// Turns the body limit's plain-text 413 into an RFC 6749 style JSON error.
+async fn oversized_as_json(response: axum::response::Response) -> axum::response::Response {
+    if response.status() != http::StatusCode::PAYLOAD_TOO_LARGE {
+        return response;
+    }
+    let body = serde_json::json!({
+        "error": "invalid_request",
+        "error_description": "the request body is too large",
+    });
+    (http::StatusCode::PAYLOAD_TOO_LARGE, axum::Json(body)).into_response()
+}
+
 /// Applies the layers to a router.
 pub(crate) fn apply(router: Router, max_body_bytes: usize) -> Router {
     let sensitive = [header::AUTHORIZATION, header::COOKIE];
@@ -34,7 +47,11 @@ pub(crate) fn apply(router: Router, max_body_bytes: usize) -> Router {
         (header::REFERRER_POLICY, "no-referrer"),
         (header::CACHE_CONTROL, "no-store"),
     ];
-    let mut router = router.layer(RequestBodyLimitLayer::new(max_body_bytes));
+    // The limit answers 413 itself when Content-Length is too large; the mapping, outside it, sees both that
+    // and the 413 of a streamed body that grew too large inside a handler.
+    let mut router = router
+        .layer(RequestBodyLimitLayer::new(max_body_bytes))
+        .layer(axum::middleware::map_response(oversized_as_json));
     for (name, value) in headers {
         router = router.layer(SetResponseHeaderLayer::if_not_present(
             name,

@@ -57,6 +57,28 @@ fn storage_does_not_depend_on_http() {
     check_forbidden("nauthera-storage", STORAGE_FORBIDDEN);
 }
 
+/// Architecture Invariant: the admin API crate serves a provider; it never picks a backend or speaks HTTP/1.
+const ADMIN_FORBIDDEN: &[&str] = &[
+    "nauthera-storage",
+    "nauthera-http",
+    "diesel",
+    "redis",
+    "kube",
+];
+
+/// Architecture Invariant: the operator talks to servers only through the admin API.
+const OPERATOR_FORBIDDEN: &[&str] = &["nauthera-storage", "nauthera-http", "diesel", "redis"];
+
+#[test]
+fn admin_api_depends_on_core_only() {
+    check_forbidden("nauthera-admin", ADMIN_FORBIDDEN);
+}
+
+#[test]
+fn operator_depends_on_neither_storage_nor_http() {
+    check_forbidden("nauthera-operator", OPERATOR_FORBIDDEN);
+}
+
 #[test]
 fn rust_files_are_at_most_1000_lines() {
     let mut violations = Vec::new();

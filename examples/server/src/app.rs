@@ -72,6 +72,14 @@ pub async fn provider_with_clock(
         std::fs::create_dir_all(parent)?;
     }
     let store = DieselStore::open_with(&url, &store_options(config)?).await?;
+    if store.is_postgres()
+        && config.storage.key_encryption_key_file.is_none()
+        && config.keys.files.is_empty()
+    {
+        tracing::warn!(
+            "private signing keys are stored unencrypted in PostgreSQL: set storage.key_encryption_key_file"
+        );
+    }
     let mut builder = Provider::builder(config.provider_config()?, store)
         .clock(clock)
         .cache(cache(config).await?);

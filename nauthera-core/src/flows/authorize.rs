@@ -238,9 +238,14 @@ impl<S: Storage, C: Cache> Provider<S, C> {
                 .upsert_consent(&session.sub, client_id, &granted, now)
                 .await?;
             tracing::info!(target: "nauthera::audit", client_id = %client_id, sub = %session.sub, scope = %request.scope, "consent granted");
-        } else if !validated.client.first_party {
-            let remembered = self.storage.find_consent(&session.sub, client_id).await?;
-            let covered = remembered.is_some_and(|granted| request.scope.is_subset_of(&granted));
+        } else {
+            // First-party clients skip the consent page, unless the client itself asks for it.
+            let covered = validated.client.first_party
+                || self
+                    .storage
+                    .find_consent(&session.sub, client_id)
+                    .await?
+                    .is_some_and(|granted| request.scope.is_subset_of(&granted));
             if request.prompt.consent || !covered {
                 if request.prompt.none {
                     return Err(Error::protocol(

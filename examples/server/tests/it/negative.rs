@@ -255,6 +255,7 @@ async fn unsupported_grant_type_and_malformed_requests_get_json_errors() {
     let oversized = "x".repeat(100 * 1024);
     let too_big = post_form(&token, &[("grant_type", &oversized)], None).await;
     assert_eq!(too_big.status, 413);
+    assert_eq!(too_big.json()["error"], "invalid_request");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -183,3 +183,144 @@ async fn tokens_signed_before_a_restart_stay_valid_and_responses_are_not_cached(
     assert_eq!(header["typ"], "at+jwt");
     assert_eq!(header["alg"], "ES256");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn prompt_consent_asks_again_and_prompt_none_without_consent_is_consent_required() {
+    let server = TestServer::start().await;
+    let rp = Rp::discover(
+        &server,
+        "web",
+        Some("web-secret"),
+        "http://127.0.0.1:9000/callback",
+    )
+    .await;
+    let mut browser = Browser::default();
+    let first = rp.authorize(&["profile"], None);
+    code_of(
+        &sign_in(&mut browser, &server, &first, ALICE).await,
+        &first,
+        &server.issuer,
+    );
+    // The consent is remembered, but prompt=consent asks again.
+    let again = rp.authorize(&["profile"], Some(CoreAuthPrompt::Consent));
+    let page = browser.get(again.url.as_str()).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("name=\"decision\""),
+        "consent page expected"
+    );
+    // prompt=none for a scope never consented to.
+    let silent = rp.authorize(&["email"], Some(CoreAuthPrompt::None));
+    let params = redirect_params(&browser.get(silent.url.as_str()).await);
+    assert_eq!(params["error"], "consent_required");
+    // First-party clients skip consent, but not when they ask for it with prompt=consent.
+    let first_party = Rp::discover(
+        &server,
+        "first-party",
+        Some("first-party-secret"),
+        "http://127.0.0.1:9003/callback",
+    )
+    .await;
+    let asked = first_party.authorize(&[], Some(CoreAuthPrompt::Consent));
+    let page = browser.get(asked.url.as_str()).await;
+    assert!(
+        page.body.contains("name=\"decision\""),
+        "prompt=consent shows the consent page to first parties"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn id_token_hint_for_another_user_requires_login() {
+    let server = TestServer::start().await;
+    let rp = Rp::discover(
+        &server,
+        "web",
+        Some("web-secret"),
+        "http://127.0.0.1:9000/callback",
+    )
+    .await;
+    let mut alice = Browser::default();
+    let pending = rp.authorize(&[], None);
+    let code = code_of(
+        &sign_in(&mut alice, &server, &pending, ALICE).await,
+        &pending,
+        &server.issuer,
+    );
+    let (alice_tokens, _) = rp.exchange(&code, pending).await;
+    let mut bob = Browser::default();
+    let pending = rp.authorize(&[], None);
+    code_of(
+        &sign_in(&mut bob, &server, &pending, ("bob", "bob-password")).await,
+        &pending,
+        &server.issuer,
+    );
+    // Bob's browser, Alice's ID token as hint: Bob's session does not match, so no silent answer.
+    let mut url = rp.authorize(&[], Some(CoreAuthPrompt::None)).url;
+    url.query_pairs_mut().append_pair(
+        "id_token_hint",
+        &alice_tokens.id_token().unwrap().to_string(),
+    );
+    let params = redirect_params(&bob.get(url.as_str()).await);
+    assert_eq!(params["error"], "login_required");
+    // Alice's own hint in Alice's browser: answered silently.
+    let silent = rp.authorize(&[], Some(CoreAuthPrompt::None));
+    let mut url = silent.url.clone();
+    url.query_pairs_mut().append_pair(
+        "id_token_hint",
+        &alice_tokens.id_token().unwrap().to_string(),
+    );
+    code_of(&alice.get(url.as_str()).await, &silent, &server.issuer);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rfc8414_metadata_and_no_store_on_userinfo_and_introspection() {
+    let server = TestServer::start().await;
+    let mut browser = Browser::default();
+    let oauth = browser
+        .get(&server.url("/.well-known/oauth-authorization-server"))
+        .await
+        .json();
+    let oidc = browser
+        .get(&server.url("/.well-known/openid-configuration"))
+        .await
+        .json();
+    assert_eq!(oauth["issuer"], server.issuer);
+    assert_eq!(oauth, oidc);
+    let rp = Rp::discover(
+        &server,
+        "web",
+        Some("web-secret"),
+        "http://127.0.0.1:9000/callback",
+    )
+    .await;
+    let pending = rp.authorize(&[], None);
+    let code = code_of(
+        &sign_in(&mut browser, &server, &pending, ALICE).await,
+        &pending,
+        &server.issuer,
+    );
+    let (tokens, _) = rp.exchange(&code, pending).await;
+    let introspection = crate::harness::post_form(
+        &server.url("/introspect"),
+        &[("token", tokens.access_token().secret())],
+        Some(("web", "web-secret")),
+    )
+    .await;
+    assert_eq!(
+        introspection.headers.get("cache-control").unwrap(),
+        "no-store"
+    );
+    let userinfo = http_client(
+        http::Request::get(server.url("/userinfo"))
+            .header(
+                "authorization",
+                format!("Bearer {}", tokens.access_token().secret()),
+            )
+            .body(Vec::new())
+            .unwrap(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(userinfo.status(), 200);
+    assert_eq!(userinfo.headers().get("cache-control").unwrap(), "no-store");
+}
