@@ -278,6 +278,60 @@ async fn config_changes_change_the_checksum() {
 }
 
 #[tokio::test]
+async fn a_version_change_upgrades_the_deployment_with_migrations_first_and_no_downtime() {
+    let names = ServerNames::new("nauthera", "nauthera");
+    let mut spec = samples::server().spec;
+    spec.version = "0.1.0".to_owned();
+    let before = desired::desired(&names, &spec, "t".to_owned()).unwrap();
+    spec.version = "0.2.0".to_owned();
+    let after = desired::desired(&names, &spec, "t".to_owned()).unwrap();
+    let pod =
+        |d: &desired::DesiredObjects| d.deployment.spec.clone().unwrap().template.spec.unwrap();
+    let images = |d: &desired::DesiredObjects| {
+        let pod = pod(d);
+        let init: Vec<String> = pod
+            .init_containers
+            .unwrap()
+            .into_iter()
+            .map(|c| c.image.unwrap())
+            .collect();
+        let main: Vec<String> = pod
+            .containers
+            .into_iter()
+            .map(|c| c.image.unwrap())
+            .collect();
+        (init, main)
+    };
+    let (init_before, main_before) = images(&before);
+    let (init_after, main_after) = images(&after);
+    assert!(main_before.iter().all(|image| image.ends_with(":0.1.0")));
+    assert!(
+        main_after.iter().all(|image| image.ends_with(":0.2.0")),
+        "the new version is rolled out"
+    );
+    assert_eq!(init_before.len(), 1);
+    assert!(
+        init_after.iter().all(|image| image.ends_with(":0.2.0")),
+        "the new version migrates first"
+    );
+    assert_eq!(
+        pod(&after).init_containers.unwrap()[0]
+            .args
+            .clone()
+            .unwrap(),
+        ["migrate"],
+        "migrations run before the new pods serve"
+    );
+    let strategy = after.deployment.spec.clone().unwrap().strategy.unwrap();
+    let rolling = strategy.rolling_update.unwrap();
+    assert_eq!(strategy.type_.as_deref(), Some("RollingUpdate"));
+    assert_eq!(
+        rolling.max_unavailable,
+        Some(k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(0))
+    );
+}
+
+#[tokio::test]
 async fn a_failed_apply_is_returned_and_reported_in_the_status() {
     let (context, verifier) = context();
     let script = verifier.run_server(Scenario::DeploymentApplyFails);
