@@ -7,9 +7,12 @@
 //! or an ended session through on another replica. Private key material is never cached: each replica keeps
 //! its keys parsed in memory and reloads them from the store.
 
-use std::time::Duration;
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
 
 use crate::cache::Cache;
+use crate::client::Client;
 use crate::error::Error;
 use crate::flows::issue::AccessTokenClaims;
 use crate::keys::key_set::VerifiedJwt;
@@ -17,6 +20,7 @@ use crate::provider::Provider;
 use crate::secret::TokenDigest;
 use crate::storage::{RevocationKey, Storage};
 use crate::time::UnixTime;
+use crate::types::ClientId;
 use crate::types::Subject;
 use crate::user::User;
 
@@ -24,6 +28,8 @@ use crate::user::User;
 pub(crate) const SHARED_CLIENT_TTL: Duration = Duration::from_secs(300);
 /// How long a client stays cached in a per-replica cache: the bound on seeing another replica's change.
 pub(crate) const LOCAL_CLIENT_TTL: Duration = Duration::from_secs(10);
+/// The most clients the per-replica copy holds before it starts over.
+const LOCAL_CLIENT_CAPACITY: usize = 10_000;
 /// How long a user stays cached in a shared cache.
 const USER_TTL: Duration = Duration::from_secs(300);
 /// The longest a verified access token's claims stay cached.
@@ -38,6 +44,53 @@ const REVOKED: &[u8] = b"1";
 const NOT_REVOKED: &[u8] = b"0";
 
 impl<S: Storage, C: Cache> Provider<S, C> {
+    /// The client with this id: from the per-replica copy of decoded clients when the cache is per-replica
+    /// (no decoding on the hot path of the token endpoint), else through the shared cache.
+    ///
+    /// # Errors
+    /// Storage failures.
+    pub(crate) async fn client(&self, client_id: &ClientId) -> Result<Option<Arc<Client>>, Error> {
+        if !self.cache.is_shared() {
+            if let Ok(clients) = self.local_clients.read()
+                && let Some((client, loaded)) = clients.get(client_id)
+                && loaded.elapsed() < LOCAL_CLIENT_TTL
+            {
+                return Ok(Some(Arc::clone(client)));
+            }
+            let client = self.storage.find_client(client_id).await?.map(Arc::new);
+            if let Some(client) = &client
+                && let Ok(mut clients) = self.local_clients.write()
+            {
+                if clients.len() >= LOCAL_CLIENT_CAPACITY {
+                    clients.clear();
+                }
+                clients.insert(client_id.clone(), (Arc::clone(client), Instant::now()));
+            }
+            return Ok(client);
+        }
+        let key = client_cache_key(client_id);
+        if let Some(bytes) = self.cache.get(&key).await
+            && let Ok(client) = serde_json::from_slice::<Client>(&bytes)
+        {
+            return Ok(Some(Arc::new(client)));
+        }
+        let client = self.storage.find_client(client_id).await?;
+        if let Some(client) = &client
+            && let Ok(bytes) = serde_json::to_vec(client)
+        {
+            self.cache.put(&key, &bytes, SHARED_CLIENT_TTL).await;
+        }
+        Ok(client.map(Arc::new))
+    }
+
+    /// Drops a client's cached copies, on every replica for a shared cache.
+    pub(crate) async fn invalidate_client(&self, client_id: &ClientId) {
+        if let Ok(mut clients) = self.local_clients.write() {
+            clients.remove(client_id);
+        }
+        self.cache.invalidate(&client_cache_key(client_id)).await;
+    }
+
     /// Whether any of `keys` is revoked, through the shared cache when there is one.
     ///
     /// # Errors
@@ -131,7 +184,7 @@ impl<S: Storage, C: Cache> Provider<S, C> {
         if last.is_some_and(|at| at.elapsed() < UNKNOWN_KID_RELOAD_INTERVAL) {
             return false;
         }
-        *last = Some(std::time::Instant::now());
+        *last = Some(Instant::now());
         true
     }
 
@@ -170,15 +223,13 @@ impl<S: Storage, C: Cache> Provider<S, C> {
         }
         Ok(Some(claims))
     }
+}
 
-    /// How long to cache a client.
-    pub(crate) fn client_ttl(&self) -> Duration {
-        if self.cache.is_shared() {
-            SHARED_CLIENT_TTL
-        } else {
-            LOCAL_CLIENT_TTL
-        }
-    }
+/// The per-replica copy of decoded clients, with when each was loaded.
+pub(crate) type LocalClients = RwLock<HashMap<ClientId, (Arc<Client>, Instant)>>;
+
+fn client_cache_key(client_id: &ClientId) -> String {
+    format!("client:{client_id}")
 }
 
 fn revocation_cache_key(key: &RevocationKey) -> String {

@@ -116,6 +116,7 @@ impl<S: Storage, C: Cache> ProviderBuilder<S, C> {
             session_key: SessionKey::new(&secret),
             keys: RwLock::new(Arc::new(set)),
             last_triggered_reload: Mutex::new(None),
+            local_clients: crate::cached::LocalClients::default(),
             discovery: RwLock::new(document),
             config: self.config,
             storage: self.storage,
@@ -176,6 +177,8 @@ pub struct Provider<S, C = MemoryCache> {
     keys: RwLock<Arc<KeySet>>,
     /// When a token naming an unknown key last triggered a key reload (monotonic clock).
     pub(crate) last_triggered_reload: Mutex<Option<Instant>>,
+    /// Decoded clients, when the cache is per-replica (see [`crate::cached`]).
+    pub(crate) local_clients: crate::cached::LocalClients,
     discovery: RwLock<Arc<str>>,
     static_keys: Option<Vec<StoredKey>>,
 }
@@ -290,19 +293,10 @@ impl<S: Storage, C: Cache> Provider<S, C> {
     /// # Errors
     /// Storage failures.
     pub async fn find_client(&self, client_id: &ClientId) -> Result<Option<Client>, Error> {
-        let key = client_cache_key(client_id);
-        if let Some(bytes) = self.cache.get(&key).await
-            && let Ok(client) = serde_json::from_slice::<Client>(&bytes)
-        {
-            return Ok(Some(client));
-        }
-        let client = self.storage.find_client(client_id).await?;
-        if let Some(client) = &client
-            && let Ok(bytes) = serde_json::to_vec(client)
-        {
-            self.cache.put(&key, &bytes, self.client_ttl()).await;
-        }
-        Ok(client)
+        Ok(self
+            .client(client_id)
+            .await?
+            .map(|client| Client::clone(&client)))
     }
 
     /// Registers or replaces a client.
@@ -311,9 +305,7 @@ impl<S: Storage, C: Cache> Provider<S, C> {
     /// Storage failures.
     pub async fn upsert_client(&self, client: &Client) -> Result<(), Error> {
         self.storage.upsert_client(client).await?;
-        self.cache
-            .invalidate(&client_cache_key(&client.client_id))
-            .await;
+        self.invalidate_client(&client.client_id).await;
         Ok(())
     }
 
@@ -323,7 +315,7 @@ impl<S: Storage, C: Cache> Provider<S, C> {
     /// Storage failures.
     pub async fn delete_client(&self, client_id: &ClientId) -> Result<bool, Error> {
         let existed = self.storage.delete_client(client_id).await?;
-        self.cache.invalidate(&client_cache_key(client_id)).await;
+        self.invalidate_client(client_id).await;
         Ok(existed)
     }
 
@@ -348,10 +340,6 @@ impl<S: Storage, C: Cache> Provider<S, C> {
     pub(crate) fn unauthorized(description: &'static str) -> Error {
         Error::protocol(ErrorCode::UnauthorizedClient, description)
     }
-}
-
-fn client_cache_key(client_id: &ClientId) -> String {
-    format!("client:{client_id}")
 }
 
 impl<S, C> std::fmt::Debug for Provider<S, C> {

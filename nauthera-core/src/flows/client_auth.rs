@@ -1,5 +1,7 @@
 //! Client authentication at the token, introspection and revocation endpoints (RFC 6749 §2.3).
 
+use std::sync::Arc;
+
 use crate::cache::Cache;
 use crate::client::{Client, ClientAuthMethod};
 use crate::error::{AuthScheme, Error};
@@ -52,7 +54,7 @@ impl<S: Storage, C: Cache> Provider<S, C> {
     pub async fn authenticate_client(
         &self,
         presented: &PresentedCredentials,
-    ) -> Result<Client, Error> {
+    ) -> Result<Arc<Client>, Error> {
         let failed = |description| Error::ClientAuthentication {
             scheme: presented.scheme(),
             description,
@@ -95,7 +97,7 @@ impl<S: Storage, C: Cache> Provider<S, C> {
             }
         };
         let client = self
-            .find_client(&ClientId::new(client_id))
+            .client(&ClientId::new(client_id))
             .await?
             .ok_or_else(|| failed("client authentication failed"))?;
         if client.auth_method != method {
