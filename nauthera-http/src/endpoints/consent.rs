@@ -10,6 +10,7 @@ use nauthera_core::{Cache, Storage};
 use serde::Deserialize;
 
 use super::authorize::{current_session, render};
+use super::form_guard::{SubmittedForm, open_interaction};
 use crate::error::html_error;
 use crate::extract;
 use crate::state::Shared;
@@ -41,24 +42,15 @@ pub(crate) async fn post<S: Storage, C: Cache>(
         Err(error) => return html_error(&error),
     };
     let provider = &state.provider;
-    let csrf_valid = form.csrf_token.as_deref().is_some_and(|token| {
-        provider
-            .session_key()
-            .verify_csrf("consent", session.sid.as_str(), token)
-    });
-    if !csrf_valid {
-        return html_error(&Error::invalid_request(
-            "the CSRF token is missing or invalid; reload the page",
-        ));
-    }
-    let Some(interaction) = form.interaction.as_deref().and_then(|token| {
-        provider
-            .session_key()
-            .verify_interaction(token, provider.now())
-    }) else {
-        return html_error(&Error::invalid_request(
-            "the consent form expired; start again from the application",
-        ));
+    let submitted = SubmittedForm {
+        purpose: "consent",
+        binding: Some(session.sid.as_str()),
+        csrf_token: form.csrf_token.as_deref(),
+        interaction: form.interaction.as_deref(),
+    };
+    let interaction = match open_interaction(&state, &submitted) {
+        Ok(interaction) => interaction,
+        Err(error) => return html_error(&error),
     };
     let consent = match form.decision.as_deref() {
         Some("allow") => ConsentDecision::Allow,

@@ -16,6 +16,7 @@ use nauthera_core::{Cache, Storage};
 use serde::Deserialize;
 
 use super::authorize::{render, with_cookie};
+use super::form_guard::{SubmittedForm, open_interaction};
 use crate::cookies::{self, CSRF_COOKIE, SESSION_COOKIE};
 use crate::error::html_error;
 use crate::extract;
@@ -40,26 +41,15 @@ pub(crate) async fn post<S: Storage, C: Cache>(
         Err(error) => return html_error(&error),
     };
     let provider = &state.provider;
-    let csrf_valid = match (
-        cookies::read(&headers, CSRF_COOKIE),
-        form.csrf_token.as_deref(),
-    ) {
-        (Some(cookie), Some(token)) => provider.session_key().verify_csrf("login", cookie, token),
-        _ => false,
+    let submitted = SubmittedForm {
+        purpose: "login",
+        binding: cookies::read(&headers, CSRF_COOKIE),
+        csrf_token: form.csrf_token.as_deref(),
+        interaction: form.interaction.as_deref(),
     };
-    if !csrf_valid {
-        return html_error(&Error::invalid_request(
-            "the CSRF token is missing or invalid; reload the page",
-        ));
-    }
-    let Some(interaction) = form.interaction.as_deref().and_then(|token| {
-        provider
-            .session_key()
-            .verify_interaction(token, provider.now())
-    }) else {
-        return html_error(&Error::invalid_request(
-            "the login form expired; start again from the application",
-        ));
+    let interaction = match open_interaction(&state, &submitted) {
+        Ok(interaction) => interaction,
+        Err(error) => return html_error(&error),
     };
     let username = form.username.unwrap_or_default();
     let password = Password::new(form.password.unwrap_or_default());
