@@ -10,9 +10,9 @@ pub enum Error {
     /// The server's admin API failed.
     #[error("admin API error: {0}")]
     Admin(#[source] crate::admin::AdminError),
-    /// Certificate generation failed.
+    /// Certificate generation failed, or a generated certificate could not be read.
     #[error("certificate error: {0}")]
-    Certificate(#[source] rcgen::Error),
+    Certificate(#[source] nauthera_admin::pki::PkiError),
     /// A resource lacks a field the operator needs (name, namespace, uid).
     #[error("the resource has no {0}")]
     MissingField(&'static str),
@@ -60,8 +60,8 @@ impl From<kube::Error> for Error {
     }
 }
 
-impl From<rcgen::Error> for Error {
-    fn from(error: rcgen::Error) -> Self {
+impl From<nauthera_admin::pki::PkiError> for Error {
+    fn from(error: nauthera_admin::pki::PkiError) -> Self {
         Self::Certificate(error)
     }
 }

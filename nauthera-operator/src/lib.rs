@@ -10,7 +10,7 @@
 //! - [`crd`]: the custom resources, from which `deploy/crds/` is generated.
 //! - [`controller`]: the two reconcilers, their [`controller::Context`] and error policy.
 //! - [`admin`]: the [`admin::AdminApi`] the client reconciler calls.
-//! - [`pki`]: the admin port's CA, server and client certificates.
+//! - [`pki`]: the lifetimes and renewal margin of the admin port's certificates (made by `nauthera_admin::pki`).
 //! - [`leader`]: Lease-based leader election, so only one replica reconciles.
 //! - [`rbac`]: least-privilege rules for both install models.
 //! - [`manifests`]: everything under `deploy/`, rendered from code (`nauthera-operator manifests deploy/`).

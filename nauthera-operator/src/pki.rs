@@ -1,150 +1,36 @@
-//! The mutual-TLS material of a server's admin port: a CA per `NautheraServer`, the server certificate and the
-//! operator's client certificate, all ECDSA P-256, generated with rcgen.
+//! The operator's side of the admin port's mutual-TLS material: how long its CA, server and client
+//! certificates live and when they are renewed, and the conversions between [`nauthera_admin::pki`]'s
+//! [`UnixTime`] and jiff's [`Timestamp`]. The certificates themselves are made by [`nauthera_admin::pki`].
 
-use k8s_openapi::jiff::{SignedDuration, Timestamp, tz::TimeZone};
-use rcgen::{
-    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
-    Issuer, KeyPair, KeyUsagePurpose,
-};
+use std::time::Duration;
 
-use crate::Error;
+use k8s_openapi::jiff::{SignedDuration, Timestamp};
+use nauthera_core::UnixTime;
 
 /// How long the CA is valid.
-pub const CA_VALIDITY_DAYS: i64 = 3650;
+pub const CA_VALIDITY_DAYS: u64 = 3650;
 /// How long the server and client certificates are valid.
-pub const LEAF_VALIDITY_DAYS: i64 = 365;
+pub const LEAF_VALIDITY_DAYS: u64 = 365;
 /// Certificates are renewed when they expire within this many days.
-pub const RENEWAL_MARGIN_DAYS: i64 = 30;
+pub const RENEWAL_MARGIN_DAYS: u64 = 30;
 
-/// A certificate with its private key, both PEM, and its expiry.
-#[derive(Clone)]
-#[non_exhaustive]
-pub struct CertifiedKey {
-    /// The certificate.
-    pub cert_pem: String,
-    /// The PKCS#8 private key.
-    pub key_pem: String,
-    /// The end of the validity period.
-    pub not_after: Timestamp,
+/// `count` days.
+pub const fn days(count: u64) -> Duration {
+    Duration::from_secs(count * 24 * 3600)
 }
 
-impl std::fmt::Debug for CertifiedKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CertifiedKey")
-            .field("not_after", &self.not_after)
-            .field("key_pem", &"[redacted]")
-            .finish_non_exhaustive()
-    }
+/// A jiff timestamp as Unix seconds (sub-second precision is dropped).
+pub fn unix_time(timestamp: Timestamp) -> UnixTime {
+    UnixTime(timestamp.as_second())
 }
 
-/// What a leaf certificate is for.
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub enum Leaf {
-    /// A client certificate with this common name.
-    Client(String),
-    /// A server certificate for these DNS names.
-    Server(Vec<String>),
-}
-
-/// Whether a certificate expiring at `not_after` must be renewed at `now`.
-pub fn needs_renewal(not_after: Timestamp, now: Timestamp) -> bool {
-    not_after <= after_days(now, RENEWAL_MARGIN_DAYS)
-}
-
-/// Generates a self-signed CA named `common_name`.
-///
-/// # Errors
-/// [`Error::Certificate`] when key generation or signing fails.
-pub fn generate_ca(common_name: &str, now: Timestamp) -> Result<CertifiedKey, Error> {
-    let key = KeyPair::generate()?;
-    let (params, not_after) = ca_params(common_name, now)?;
-    let cert = params.self_signed(&key)?;
-    Ok(CertifiedKey {
-        cert_pem: cert.pem(),
-        key_pem: key.serialize_pem(),
-        not_after,
+/// Unix seconds as a jiff timestamp, saturating at the ends of jiff's range.
+pub fn timestamp(time: UnixTime) -> Timestamp {
+    Timestamp::from_second(time.seconds()).unwrap_or(if time.seconds() < 0 {
+        Timestamp::MIN
+    } else {
+        Timestamp::MAX
     })
-}
-
-/// Issues a leaf certificate signed by the CA `ca` named `ca_common_name`.
-///
-/// # Errors
-/// [`Error::Certificate`] when the CA key cannot be parsed, or key generation or signing fails.
-pub fn issue(
-    ca: &CertifiedKey,
-    ca_common_name: &str,
-    leaf: &Leaf,
-    now: Timestamp,
-) -> Result<CertifiedKey, Error> {
-    let ca_key = KeyPair::from_pem(&ca.key_pem)?;
-    // The issuer is rebuilt from the same deterministic parameters the CA was made with: its subject and
-    // its key identifier (derived from the public key) match the stored CA certificate.
-    let (ca_params, _) = ca_params(ca_common_name, now)?;
-    let issuer = Issuer::new(ca_params, ca_key);
-    let (mut params, common_name, usage) = match leaf {
-        Leaf::Server(names) => (
-            CertificateParams::new(names.clone())?,
-            names.first().cloned().unwrap_or_default(),
-            ExtendedKeyUsagePurpose::ServerAuth,
-        ),
-        Leaf::Client(name) => (
-            CertificateParams::new(Vec::new())?,
-            name.clone(),
-            ExtendedKeyUsagePurpose::ClientAuth,
-        ),
-    };
-    params.distinguished_name = distinguished_name(&common_name);
-    params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
-    params.extended_key_usages = vec![usage];
-    let not_after = validity(&mut params, now, LEAF_VALIDITY_DAYS)?;
-    let key = KeyPair::generate()?;
-    let cert = params.signed_by(&key, &issuer)?;
-    Ok(CertifiedKey {
-        cert_pem: cert.pem(),
-        key_pem: key.serialize_pem(),
-        not_after,
-    })
-}
-
-fn ca_params(common_name: &str, now: Timestamp) -> Result<(CertificateParams, Timestamp), Error> {
-    let mut params = CertificateParams::new(Vec::new())?;
-    params.distinguished_name = distinguished_name(common_name);
-    params.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
-    params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
-    let not_after = validity(&mut params, now, CA_VALIDITY_DAYS)?;
-    Ok((params, not_after))
-}
-
-fn distinguished_name(common_name: &str) -> DistinguishedName {
-    let mut name = DistinguishedName::new();
-    name.push(DnType::OrganizationName, "Nauthera operator");
-    name.push(DnType::CommonName, common_name);
-    name
-}
-
-/// Sets the validity to whole UTC days: from yesterday to `days` from today; returns the end.
-fn validity(params: &mut CertificateParams, now: Timestamp, days: i64) -> Result<Timestamp, Error> {
-    let start = after_days(now, -1).to_zoned(TimeZone::UTC).date();
-    let end = after_days(now, days).to_zoned(TimeZone::UTC).date();
-    // The dates come from jiff's calendar, so they are valid and `date_time_ymd` does not panic; jiff's years
-    // are within -9999..=9999 and so within the range of the `time` crate.
-    params.not_before = rcgen::date_time_ymd(
-        i32::from(start.year()),
-        start.month().unsigned_abs(),
-        start.day().unsigned_abs(),
-    );
-    params.not_after = rcgen::date_time_ymd(
-        i32::from(end.year()),
-        end.month().unsigned_abs(),
-        end.day().unsigned_abs(),
-    );
-    end.to_zoned(TimeZone::UTC)
-        .map(|zoned| zoned.timestamp())
-        .map_err(|error| Error::Invalid {
-            what: "certificate validity",
-            detail: error.to_string(),
-        })
 }
 
 /// `now` plus `days` days, saturating at the ends of the supported range.
@@ -159,6 +45,8 @@ pub(crate) fn after_days(now: Timestamp, days: i64) -> Timestamp {
 
 #[cfg(test)]
 mod tests {
+    use nauthera_admin::pki::{CertificateAuthority, needs_renewal, not_after};
+
     use super::*;
 
     fn now() -> Timestamp {
@@ -166,42 +54,31 @@ mod tests {
     }
 
     #[test]
-    fn issues_server_and_client_certificates_from_a_stored_ca() {
-        let ca = generate_ca("test CA", now()).unwrap();
+    fn certificates_live_as_long_as_the_constants_say_and_renew_within_the_margin() {
+        let now = unix_time(now());
+        let ca = CertificateAuthority::generate("test CA", now, days(CA_VALIDITY_DAYS)).unwrap();
         // The CA is used again later, as if read back from its Secret.
-        let stored = CertifiedKey {
-            cert_pem: ca.cert_pem.clone(),
-            key_pem: ca.key_pem.clone(),
-            not_after: ca.not_after,
-        };
-        let server = issue(
-            &stored,
-            "test CA",
-            &Leaf::Server(vec!["srv.ns.svc".to_owned()]),
-            now(),
-        )
-        .unwrap();
-        let client = issue(
-            &stored,
-            "test CA",
-            &Leaf::Client("nauthera-operator".to_owned()),
-            now(),
-        )
-        .unwrap();
-        assert!(server.cert_pem.starts_with("-----BEGIN CERTIFICATE-----"));
-        assert!(client.key_pem.contains("PRIVATE KEY"));
-        assert_eq!(server.not_after, "2027-11-30T00:00:00Z".parse().unwrap());
-        assert_eq!(ca.not_after, "2036-11-27T00:00:00Z".parse().unwrap());
-        assert!(!format!("{client:?}").contains("PRIVATE"));
+        let stored = CertificateAuthority::from_pem(ca.cert_pem(), ca.key_pem()).unwrap();
+        let server = stored
+            .issue_server(&["srv.ns.svc"], now, days(LEAF_VALIDITY_DAYS))
+            .unwrap();
+        let ca_expiry = timestamp(not_after(ca.cert_pem()).unwrap());
+        let server_expiry = timestamp(not_after(&server.cert_pem).unwrap());
+        assert_eq!(ca_expiry, "2036-11-27T12:00:00Z".parse().unwrap());
+        assert_eq!(server_expiry, "2027-11-30T12:00:00Z".parse().unwrap());
+
+        let margin = days(RENEWAL_MARGIN_DAYS);
+        let early = unix_time("2027-10-31T11:59:59Z".parse().unwrap());
+        let due = unix_time("2027-10-31T12:00:00Z".parse().unwrap());
+        assert!(!needs_renewal(&server.cert_pem, early, margin).unwrap());
+        assert!(needs_renewal(&server.cert_pem, due, margin).unwrap());
     }
 
     #[test]
-    fn renews_within_the_margin() {
-        let expiry: Timestamp = "2027-01-15T00:00:00Z".parse().unwrap();
-        assert!(!needs_renewal(expiry, now()));
-        assert!(needs_renewal(
-            expiry,
-            "2026-12-20T00:00:00Z".parse().unwrap()
-        ));
+    fn converts_between_unix_seconds_and_timestamps() {
+        assert_eq!(unix_time(now()), UnixTime(1_796_040_000));
+        assert_eq!(timestamp(UnixTime(1_796_040_000)), now());
+        assert_eq!(timestamp(UnixTime(i64::MAX)), Timestamp::MAX);
+        assert_eq!(timestamp(UnixTime(i64::MIN)), Timestamp::MIN);
     }
 }

@@ -89,7 +89,7 @@ async fn reconcile_objects<A: AdminApi>(
     };
     let admin_tls_not_after = tls::ensure_admin_tls(&target).await?;
     // Unix seconds: a plain number stays a string in YAML, where an RFC 3339 time would become a timestamp.
-    let not_after = admin_tls_not_after.as_second().to_string();
+    let not_after = admin_tls_not_after.seconds().to_string();
     let desired = desired::desired(names, &server.spec, not_after)?;
     let deployment = apply_objects(&client, names, desired, &owner).await?;
     let mut status = status::success(server, &deployment, now);

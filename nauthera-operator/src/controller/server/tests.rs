@@ -172,7 +172,7 @@ async fn first_reconcile_applies_every_object_and_writes_the_status() {
     assert_eq!(tls["type"], "kubernetes.io/tls");
     assert_eq!(
         tls["metadata"]["annotations"]["nauthera.io/not-after"],
-        "2027-11-30T00:00:00Z"
+        "2027-11-30T12:00:00Z"
     );
 
     let config = find(&seen, "ConfigMap", "nauthera-config")["data"]["nauthera.toml"]
