@@ -9,13 +9,7 @@ use crate::rp::Rp;
 #[tokio::test(flavor = "multi_thread")]
 async fn basic_and_post_clients_get_tokens_that_introspect_until_revoked() {
     let server = TestServer::start().await;
-    let basic = Rp::discover(
-        &server,
-        "web",
-        Some("web-secret"),
-        "http://127.0.0.1:9000/callback",
-    )
-    .await;
+    let basic = Rp::web(&server).await;
     let post = Rp::discover(
         &server,
         "poster",

@@ -3,21 +3,13 @@
 use openidconnect::core::CoreUserInfoClaims;
 use openidconnect::{OAuth2TokenResponse, RefreshToken, TokenIntrospectionResponse, TokenResponse};
 
-use crate::harness::{Browser, TestServer, http_client};
-use crate::rp::{Rp, code_of, sign_in};
-
-const ALICE: (&str, &str) = ("alice", "alice-password");
+use crate::harness::{ALICE, Browser, TestServer, http_client};
+use crate::rp::{Rp, alice_code, code_of};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn confidential_client_completes_code_flow_userinfo_and_refresh_rotation() {
     let server = TestServer::start().await;
-    let rp = Rp::discover(
-        &server,
-        "web",
-        Some("web-secret"),
-        "http://127.0.0.1:9000/callback",
-    )
-    .await;
+    let rp = Rp::web(&server).await;
     assert_eq!(
         rp.metadata
             .additional_metadata()
@@ -31,8 +23,7 @@ async fn confidential_client_completes_code_flow_userinfo_and_refresh_rotation()
     );
     let mut browser = Browser::default();
     let pending = rp.authorize(&["profile", "email", "offline_access"], None);
-    let reply = sign_in(&mut browser, &server, &pending, ALICE).await;
-    let code = code_of(&reply, &pending, &server.issuer);
+    let code = alice_code(&mut browser, &server, &pending).await;
     let (tokens, claims) = rp.exchange(&code, pending).await;
     assert_eq!(
         claims.email().map(|email| email.as_str()),
@@ -117,8 +108,7 @@ async fn public_client_uses_pkce_without_secret_and_refreshes() {
     let rp = Rp::discover(&server, "spa", None, "http://127.0.0.1:9002/callback").await;
     let mut browser = Browser::default();
     let pending = rp.authorize(&["offline_access"], None);
-    let reply = sign_in(&mut browser, &server, &pending, ALICE).await;
-    let code = code_of(&reply, &pending, &server.issuer);
+    let code = alice_code(&mut browser, &server, &pending).await;
     let (tokens, claims) = rp.exchange(&code, pending).await;
     assert_eq!(claims.audiences()[0].as_str(), "spa");
     let refreshed = rp
@@ -167,17 +157,10 @@ async fn first_party_client_skips_consent_and_gets_rs256_id_tokens() {
 #[tokio::test(flavor = "multi_thread")]
 async fn consent_is_remembered_and_the_session_is_reused() {
     let server = TestServer::start().await;
-    let rp = Rp::discover(
-        &server,
-        "web",
-        Some("web-secret"),
-        "http://127.0.0.1:9000/callback",
-    )
-    .await;
+    let rp = Rp::web(&server).await;
     let mut browser = Browser::default();
     let first = rp.authorize(&["profile"], None);
-    let reply = sign_in(&mut browser, &server, &first, ALICE).await;
-    code_of(&reply, &first, &server.issuer);
+    alice_code(&mut browser, &server, &first).await;
     // Same scopes again: no login page, no consent page, straight back with a code.
     let second = rp.authorize(&["profile"], None);
     let reply = browser.get(second.url.as_str()).await;
@@ -192,21 +175,14 @@ async fn consent_is_remembered_and_the_session_is_reused() {
 #[tokio::test(flavor = "multi_thread")]
 async fn eddsa_provider_signs_id_tokens_that_the_client_verifies() {
     let server = TestServer::start_with("EdDSA").await;
-    let rp = Rp::discover(
-        &server,
-        "web",
-        Some("web-secret"),
-        "http://127.0.0.1:9000/callback",
-    )
-    .await;
+    let rp = Rp::web(&server).await;
     let algorithms = rp.metadata.id_token_signing_alg_values_supported();
     assert!(
         algorithms.contains(&openidconnect::core::CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256)
     );
     let mut browser = Browser::default();
     let pending = rp.authorize(&[], None);
-    let reply = sign_in(&mut browser, &server, &pending, ALICE).await;
-    let code = code_of(&reply, &pending, &server.issuer);
+    let code = alice_code(&mut browser, &server, &pending).await;
     let (tokens, _) = rp.exchange(&code, pending).await;
     let alg = tokens.id_token().unwrap().signing_alg().unwrap();
     assert_eq!(*alg, openidconnect::core::CoreJwsSigningAlgorithm::EdDsa);

@@ -5,19 +5,11 @@ use std::time::Duration;
 use openidconnect::core::CoreAuthPrompt;
 use openidconnect::{AuthorizationCode, OAuth2TokenResponse, TokenIntrospectionResponse};
 
-use crate::harness::{Browser, TestServer, http_client};
-use crate::rp::{Pending, Rp, code_of, redirect_params, sign_in};
-
-const ALICE: (&str, &str) = ("alice", "alice-password");
+use crate::harness::{ALICE, Browser, TestServer, http_client};
+use crate::rp::{Pending, Rp, alice_code, code_of, redirect_params};
 
 async fn web(server: &TestServer) -> Rp {
-    Rp::discover(
-        server,
-        "web",
-        Some("web-secret"),
-        "http://127.0.0.1:9000/callback",
-    )
-    .await
+    Rp::web(server).await
 }
 
 fn with_max_age(pending: &Pending, max_age: u32) -> String {
@@ -33,11 +25,7 @@ async fn codes_expire_after_sixty_seconds() {
     let rp = web(&server).await;
     let mut browser = Browser::default();
     let pending = rp.authorize(&[], None);
-    let code = code_of(
-        &sign_in(&mut browser, &server, &pending, ALICE).await,
-        &pending,
-        &server.issuer,
-    );
+    let code = alice_code(&mut browser, &server, &pending).await;
     server.clock.advance(Duration::from_secs(61));
     let result = rp
         .client
@@ -86,11 +74,7 @@ async fn max_age_forces_a_new_login_when_the_authentication_is_too_old() {
     let rp = web(&server).await;
     let mut browser = Browser::default();
     let first = rp.authorize(&[], None);
-    code_of(
-        &sign_in(&mut browser, &server, &first, ALICE).await,
-        &first,
-        &server.issuer,
-    );
+    alice_code(&mut browser, &server, &first).await;
     server.clock.advance(Duration::from_secs(120));
 
     let recent_enough = rp.authorize(&[], None);
@@ -136,11 +120,7 @@ async fn sessions_expire() {
     let rp = web(&server).await;
     let mut browser = Browser::default();
     let first = rp.authorize(&[], None);
-    code_of(
-        &sign_in(&mut browser, &server, &first, ALICE).await,
-        &first,
-        &server.issuer,
-    );
+    alice_code(&mut browser, &server, &first).await;
     server.clock.advance(Duration::from_secs(12 * 3600 + 1));
     let silent = rp.authorize(&[], Some(CoreAuthPrompt::None));
     let params = redirect_params(&browser.get(silent.url.as_str()).await);

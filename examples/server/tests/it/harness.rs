@@ -15,6 +15,9 @@ use nauthera_core::{Clock, SystemClock};
 use nauthera_server::ServerConfig;
 use tokio::sync::oneshot;
 
+/// The test user alice: username and password.
+pub(crate) const ALICE: (&str, &str) = ("alice", "alice-password");
+
 /// The TOML of the test server: the demo clients plus clients for specific tests.
 pub(crate) const CONFIG: &str = r#"
 version = 1

@@ -42,13 +42,7 @@ async fn codes_tokens_secrets_and_passwords_are_never_logged() {
     );
 
     let server = TestServer::start().await;
-    let rp = Rp::discover(
-        &server,
-        "web",
-        Some("web-secret"),
-        "http://127.0.0.1:9000/callback",
-    )
-    .await;
+    let rp = Rp::web(&server).await;
     let mut browser = Browser::default();
     let pending = rp.authorize(&["offline_access"], None);
     let verifier = pending.verifier.secret().clone();

@@ -4,19 +4,11 @@ use openidconnect::{
     AuthorizationCode, OAuth2TokenResponse, PkceCodeVerifier, TokenIntrospectionResponse,
 };
 
-use crate::harness::{Browser, Reply, TestServer, http_client, post_form};
-use crate::rp::{Pending, Rp, code_of, redirect_params, sign_in};
-
-const ALICE: (&str, &str) = ("alice", "alice-password");
+use crate::harness::{ALICE, Browser, Reply, TestServer, http_client, post_form};
+use crate::rp::{Pending, Rp, alice_code, code_of, redirect_params, sign_in};
 
 async fn web(server: &TestServer) -> Rp {
-    Rp::discover(
-        server,
-        "web",
-        Some("web-secret"),
-        "http://127.0.0.1:9000/callback",
-    )
-    .await
+    Rp::web(server).await
 }
 
 /// Signs alice in at `rp` and returns the code and the pending request.
@@ -295,8 +287,7 @@ async fn login_without_csrf_token_is_refused_and_the_request_survives() {
         !wrong_password.body.contains("wrong\""),
         "the password is not echoed"
     );
-    let reply = sign_in(&mut browser, &server, &pending, ALICE).await;
-    code_of(&reply, &pending, &server.issuer);
+    alice_code(&mut browser, &server, &pending).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -11,9 +11,7 @@ use openidconnect::{
 
 use crate::harness::{Browser, HttpError, Setup, TestServer, http_client};
 use crate::postgres::Schema;
-use crate::rp::{Rp, code_of, redirect_params, sign_in};
-
-const ALICE: (&str, &str) = ("alice", "alice-password");
+use crate::rp::{Rp, alice_code, code_of, redirect_params};
 
 fn redis_url() -> String {
     std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".to_owned())
@@ -80,23 +78,13 @@ async fn until(bound: Duration, mut check: impl AsyncFnMut() -> bool) -> Duratio
 async fn two_replicas_share_sessions_codes_refresh_tokens_revocations_keys_and_logout() {
     let schema = Schema::create().await;
     let (a, b) = replicas(&schema, Some(redis_url())).await;
-    let rp = Rp::discover(
-        &a,
-        "web",
-        Some("web-secret"),
-        "http://127.0.0.1:9000/callback",
-    )
-    .await;
+    let rp = Rp::web(&a).await;
     let to_b = via(&b, &a);
     let mut browser = Browser::default();
 
     // Log in on A; continue on B with the same cookie: no login page, the consent is remembered.
     let first = rp.authorize(&["offline_access"], None);
-    code_of(
-        &sign_in(&mut browser, &a, &first, ALICE).await,
-        &first,
-        &a.issuer,
-    );
+    alice_code(&mut browser, &a, &first).await;
     let second = rp.authorize(&["offline_access"], None);
     let reply = browser.get(&on(&b, &a, second.url.as_str())).await;
     let code = code_of(&reply, &second, &a.issuer);
@@ -158,13 +146,7 @@ async fn two_replicas_share_sessions_codes_refresh_tokens_revocations_keys_and_l
 async fn without_redis_replicas_serve_from_postgresql() {
     let schema = Schema::create().await;
     let (a, b) = replicas(&schema, None).await;
-    let rp = Rp::discover(
-        &a,
-        "web",
-        Some("web-secret"),
-        "http://127.0.0.1:9000/callback",
-    )
-    .await;
+    let rp = Rp::web(&a).await;
     let to_b = via(&b, &a);
     let token = rp
         .client
@@ -203,20 +185,10 @@ async fn without_redis_replicas_serve_from_postgresql() {
 async fn with_redis_unreachable_requests_still_succeed_from_postgresql() {
     let schema = Schema::create().await;
     let (a, _b) = replicas(&schema, Some("redis://127.0.0.1:1".to_owned())).await;
-    let rp = Rp::discover(
-        &a,
-        "web",
-        Some("web-secret"),
-        "http://127.0.0.1:9000/callback",
-    )
-    .await;
+    let rp = Rp::web(&a).await;
     let mut browser = Browser::default();
     let pending = rp.authorize(&["offline_access"], None);
-    let code = code_of(
-        &sign_in(&mut browser, &a, &pending, ALICE).await,
-        &pending,
-        &a.issuer,
-    );
+    let code = alice_code(&mut browser, &a, &pending).await;
     let start = Instant::now();
     let (tokens, _) = rp.exchange(&code, pending).await;
     assert!(

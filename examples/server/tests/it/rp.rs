@@ -14,7 +14,7 @@ use openidconnect::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::harness::{Browser, Reply, TestServer, http_client};
+use crate::harness::{ALICE, Browser, Reply, TestServer, http_client};
 
 /// Discovery fields beyond OIDC Discovery's core set.
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -95,6 +95,17 @@ impl Rp {
             &metadata.additional_metadata().revocation_endpoint,
         ));
         Self { client, metadata }
+    }
+
+    /// The confidential `web` client of the test configuration (client_secret_basic).
+    pub(crate) async fn web(server: &TestServer) -> Self {
+        Self::discover(
+            server,
+            "web",
+            Some("web-secret"),
+            "http://127.0.0.1:9000/callback",
+        )
+        .await
     }
 
     /// Sends the client secret in the form body (client_secret_post).
@@ -210,6 +221,20 @@ pub(crate) async fn sign_in(
         )
         .await;
     allow_if_asked(browser, server, reply).await
+}
+
+/// Signs alice in for `pending` (allowing on the consent page if asked) and returns the code, after checking
+/// `state` and `iss`.
+pub(crate) async fn alice_code(
+    browser: &mut Browser,
+    server: &TestServer,
+    pending: &Pending,
+) -> String {
+    code_of(
+        &sign_in(browser, server, pending, ALICE).await,
+        pending,
+        &server.issuer,
+    )
 }
 
 /// Allows on the consent page if the reply is one.

@@ -8,24 +8,15 @@ use openidconnect::{
 };
 
 use crate::harness::{Browser, TestServer, http_client};
-use crate::rp::{Rp, code_of, redirect_params, sign_in};
-
-const ALICE: (&str, &str) = ("alice", "alice-password");
+use crate::rp::{Rp, alice_code, code_of, redirect_params, sign_in};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn logout_ends_the_session_even_after_a_restart() {
     let server = TestServer::start().await;
-    let rp = Rp::discover(
-        &server,
-        "web",
-        Some("web-secret"),
-        "http://127.0.0.1:9000/callback",
-    )
-    .await;
+    let rp = Rp::web(&server).await;
     let mut browser = Browser::default();
     let pending = rp.authorize(&[], None);
-    let reply = sign_in(&mut browser, &server, &pending, ALICE).await;
-    let code = code_of(&reply, &pending, &server.issuer);
+    let code = alice_code(&mut browser, &server, &pending).await;
     let (tokens, _) = rp.exchange(&code, pending).await;
     let old_cookie = browser.session_cookie().unwrap();
 
@@ -53,13 +44,7 @@ async fn logout_ends_the_session_even_after_a_restart() {
 
     // Replaying the old cookie does not bring the session back, not even after a restart.
     let server = server.restart().await;
-    let rp = Rp::discover(
-        &server,
-        "web",
-        Some("web-secret"),
-        "http://127.0.0.1:9000/callback",
-    )
-    .await;
+    let rp = Rp::web(&server).await;
     browser.set_session_cookie(&old_cookie);
     let pending = rp.authorize(&[], Some(CoreAuthPrompt::None));
     let params = redirect_params(&browser.get(pending.url.as_str()).await);
@@ -82,17 +67,10 @@ async fn unregistered_post_logout_redirect_uri_gets_an_error_page() {
 #[tokio::test(flavor = "multi_thread")]
 async fn logout_without_id_token_hint_asks_for_confirmation_with_csrf() {
     let server = TestServer::start().await;
-    let rp = Rp::discover(
-        &server,
-        "web",
-        Some("web-secret"),
-        "http://127.0.0.1:9000/callback",
-    )
-    .await;
+    let rp = Rp::web(&server).await;
     let mut browser = Browser::default();
     let pending = rp.authorize(&[], None);
-    let reply = sign_in(&mut browser, &server, &pending, ALICE).await;
-    code_of(&reply, &pending, &server.issuer);
+    alice_code(&mut browser, &server, &pending).await;
     let page = browser.get(&server.url("/logout")).await;
     assert_eq!(page.status, 200);
     let forged = browser
@@ -116,35 +94,18 @@ async fn logout_without_id_token_hint_asks_for_confirmation_with_csrf() {
 #[tokio::test(flavor = "multi_thread")]
 async fn prompt_login_asks_again_despite_a_session() {
     let server = TestServer::start().await;
-    let rp = Rp::discover(
-        &server,
-        "web",
-        Some("web-secret"),
-        "http://127.0.0.1:9000/callback",
-    )
-    .await;
+    let rp = Rp::web(&server).await;
     let mut browser = Browser::default();
     let first = rp.authorize(&[], None);
-    code_of(
-        &sign_in(&mut browser, &server, &first, ALICE).await,
-        &first,
-        &server.issuer,
-    );
+    alice_code(&mut browser, &server, &first).await;
     let again = rp.authorize(&[], Some(CoreAuthPrompt::Login));
-    let reply = sign_in(&mut browser, &server, &again, ALICE).await;
-    code_of(&reply, &again, &server.issuer);
+    alice_code(&mut browser, &server, &again).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn tokens_signed_before_a_restart_stay_valid_and_responses_are_not_cached() {
     let server = TestServer::start().await;
-    let rp = Rp::discover(
-        &server,
-        "web",
-        Some("web-secret"),
-        "http://127.0.0.1:9000/callback",
-    )
-    .await;
+    let rp = Rp::web(&server).await;
     let token = rp
         .client
         .exchange_client_credentials()
@@ -153,13 +114,7 @@ async fn tokens_signed_before_a_restart_stay_valid_and_responses_are_not_cached(
         .await
         .unwrap();
     let server = server.restart().await;
-    let rp = Rp::discover(
-        &server,
-        "web",
-        Some("web-secret"),
-        "http://127.0.0.1:9000/callback",
-    )
-    .await;
+    let rp = Rp::web(&server).await;
     let introspection = rp
         .client
         .introspect(token.access_token())
@@ -187,20 +142,10 @@ async fn tokens_signed_before_a_restart_stay_valid_and_responses_are_not_cached(
 #[tokio::test(flavor = "multi_thread")]
 async fn prompt_consent_asks_again_and_prompt_none_without_consent_is_consent_required() {
     let server = TestServer::start().await;
-    let rp = Rp::discover(
-        &server,
-        "web",
-        Some("web-secret"),
-        "http://127.0.0.1:9000/callback",
-    )
-    .await;
+    let rp = Rp::web(&server).await;
     let mut browser = Browser::default();
     let first = rp.authorize(&["profile"], None);
-    code_of(
-        &sign_in(&mut browser, &server, &first, ALICE).await,
-        &first,
-        &server.issuer,
-    );
+    alice_code(&mut browser, &server, &first).await;
     // The consent is remembered, but prompt=consent asks again.
     let again = rp.authorize(&["profile"], Some(CoreAuthPrompt::Consent));
     let page = browser.get(again.url.as_str()).await;
@@ -232,20 +177,10 @@ async fn prompt_consent_asks_again_and_prompt_none_without_consent_is_consent_re
 #[tokio::test(flavor = "multi_thread")]
 async fn id_token_hint_for_another_user_requires_login() {
     let server = TestServer::start().await;
-    let rp = Rp::discover(
-        &server,
-        "web",
-        Some("web-secret"),
-        "http://127.0.0.1:9000/callback",
-    )
-    .await;
+    let rp = Rp::web(&server).await;
     let mut alice = Browser::default();
     let pending = rp.authorize(&[], None);
-    let code = code_of(
-        &sign_in(&mut alice, &server, &pending, ALICE).await,
-        &pending,
-        &server.issuer,
-    );
+    let code = alice_code(&mut alice, &server, &pending).await;
     let (alice_tokens, _) = rp.exchange(&code, pending).await;
     let mut bob = Browser::default();
     let pending = rp.authorize(&[], None);
@@ -286,19 +221,9 @@ async fn rfc8414_metadata_and_no_store_on_userinfo_and_introspection() {
         .json();
     assert_eq!(oauth["issuer"], server.issuer);
     assert_eq!(oauth, oidc);
-    let rp = Rp::discover(
-        &server,
-        "web",
-        Some("web-secret"),
-        "http://127.0.0.1:9000/callback",
-    )
-    .await;
+    let rp = Rp::web(&server).await;
     let pending = rp.authorize(&[], None);
-    let code = code_of(
-        &sign_in(&mut browser, &server, &pending, ALICE).await,
-        &pending,
-        &server.issuer,
-    );
+    let code = alice_code(&mut browser, &server, &pending).await;
     let (tokens, _) = rp.exchange(&code, pending).await;
     let introspection = crate::harness::post_form(
         &server.url("/introspect"),
