@@ -3,10 +3,10 @@
 
 use std::time::{Duration, Instant};
 
-use openidconnect::core::{CoreAuthPrompt, CoreRevocableToken};
+use openidconnect::core::CoreAuthPrompt;
 use openidconnect::{
     AccessToken, AuthorizationCode, ClientId, LogoutRequest, OAuth2TokenResponse, RefreshToken,
-    TokenIntrospectionResponse, TokenResponse,
+    TokenResponse,
 };
 
 use crate::harness::{Browser, HttpError, Setup, TestServer, http_client};
@@ -155,30 +155,9 @@ async fn without_redis_replicas_serve_from_postgresql() {
         .request_async(&http_client)
         .await
         .unwrap();
-    assert!(
-        rp.client
-            .introspect(token.access_token())
-            .request_async(&to_b)
-            .await
-            .unwrap()
-            .active()
-    );
-    rp.client
-        .revoke_token(CoreRevocableToken::AccessToken(
-            token.access_token().clone(),
-        ))
-        .unwrap()
-        .request_async(&http_client)
-        .await
-        .unwrap();
-    assert!(
-        !rp.client
-            .introspect(token.access_token())
-            .request_async(&to_b)
-            .await
-            .unwrap()
-            .active()
-    );
+    assert!(rp.is_active_via(token.access_token(), &to_b).await);
+    rp.revoke_access_token(token.access_token().clone()).await;
+    assert!(!rp.is_active_via(token.access_token(), &to_b).await);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -195,29 +174,10 @@ async fn with_redis_unreachable_requests_still_succeed_from_postgresql() {
         start.elapsed() < Duration::from_secs(2),
         "a dead cache costs a bounded timeout, not a hang"
     );
-    let introspection = rp
-        .client
-        .introspect(tokens.access_token())
-        .request_async(&http_client)
-        .await
-        .unwrap();
-    assert!(introspection.active());
-    rp.client
-        .revoke_token(CoreRevocableToken::AccessToken(
-            tokens.access_token().clone(),
-        ))
-        .unwrap()
-        .request_async(&http_client)
-        .await
-        .unwrap();
-    assert!(
-        !rp.client
-            .introspect(tokens.access_token())
-            .request_async(&http_client)
-            .await
-            .unwrap()
-            .active()
-    );
+    let introspection = rp.is_active_via(tokens.access_token(), &http_client).await;
+    assert!(introspection);
+    rp.revoke_access_token(tokens.access_token().clone()).await;
+    assert!(!rp.is_active_via(tokens.access_token(), &http_client).await);
     let _ = tokens.id_token();
 }
 
@@ -228,26 +188,11 @@ async fn revocation_on_a_reaches_b(
     token: &AccessToken,
 ) {
     let token = token.clone();
-    let active = rp
-        .client
-        .introspect(&token)
-        .request_async(to_b)
-        .await
-        .unwrap();
-    assert!(active.active(), "B has cached the token as not revoked");
-    rp.client
-        .revoke_token(CoreRevocableToken::AccessToken(token.clone()))
-        .unwrap()
-        .request_async(&http_client)
-        .await
-        .unwrap();
+    let active = rp.is_active_via(&token, to_b).await;
+    assert!(active, "B has cached the token as not revoked");
+    rp.revoke_access_token(token.clone()).await;
     let took = until(Duration::from_secs(2), async || {
-        !rp.client
-            .introspect(&token)
-            .request_async(to_b)
-            .await
-            .unwrap()
-            .active()
+        !rp.is_active_via(&token, to_b).await
     })
     .await;
     assert!(
@@ -271,16 +216,8 @@ async fn key_rotated_on_a_is_used_by_b(
         .request_async(&http_client)
         .await
         .unwrap();
-    let introspection = rp
-        .client
-        .introspect(fresh.access_token())
-        .request_async(to_b)
-        .await
-        .unwrap();
-    assert!(
-        introspection.active(),
-        "B verifies a token signed with A's new key"
-    );
+    let introspection = rp.is_active_via(fresh.access_token(), to_b).await;
+    assert!(introspection, "B verifies a token signed with A's new key");
     let jwks = Browser::default()
         .get(&on(b, a, &a.url("/jwks")))
         .await

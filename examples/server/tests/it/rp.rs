@@ -7,10 +7,10 @@ use openidconnect::core::{
     CoreResponseMode, CoreResponseType, CoreSubjectIdentifierType, CoreTokenResponse,
 };
 use openidconnect::{
-    AccessTokenHash, AdditionalProviderMetadata, AuthType, AuthorizationCode, ClientId,
-    ClientSecret, CsrfToken, EndSessionUrl, EndpointMaybeSet, EndpointNotSet, EndpointSet,
-    IntrospectionUrl, IssuerUrl, Nonce, OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier,
-    ProviderMetadata, RedirectUrl, RevocationUrl, Scope, TokenResponse,
+    AccessToken, AccessTokenHash, AdditionalProviderMetadata, AuthType, AuthorizationCode,
+    ClientId, ClientSecret, CsrfToken, EndSessionUrl, EndpointMaybeSet, EndpointNotSet,
+    EndpointSet, IntrospectionUrl, IssuerUrl, Nonce, OAuth2TokenResponse, PkceCodeChallenge,
+    PkceCodeVerifier, ProviderMetadata, RedirectUrl, RevocationUrl, Scope, TokenResponse,
 };
 use serde::{Deserialize, Serialize};
 
@@ -186,6 +186,32 @@ impl Rp {
         .unwrap();
         assert_eq!(expected, &actual, "at_hash");
         claims
+    }
+}
+
+impl Rp {
+    /// Whether introspection by this client, sent through `http`, reports the access token active.
+    pub(crate) async fn is_active_via<C>(&self, token: &AccessToken, http: &C) -> bool
+    where
+        C: for<'c> openidconnect::AsyncHttpClient<'c>,
+    {
+        let response = self
+            .client
+            .introspect(token)
+            .request_async(http)
+            .await
+            .unwrap();
+        openidconnect::TokenIntrospectionResponse::active(&response)
+    }
+
+    /// Revokes an access token (RFC 7009) as this client.
+    pub(crate) async fn revoke_access_token(&self, token: AccessToken) {
+        self.client
+            .revoke_token(openidconnect::core::CoreRevocableToken::AccessToken(token))
+            .unwrap()
+            .request_async(&http_client)
+            .await
+            .unwrap();
     }
 }
 

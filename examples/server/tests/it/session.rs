@@ -3,8 +3,7 @@
 
 use openidconnect::core::CoreAuthPrompt;
 use openidconnect::{
-    ClientId, CsrfToken, LogoutRequest, OAuth2TokenResponse, PostLogoutRedirectUrl,
-    TokenIntrospectionResponse, TokenResponse,
+    ClientId, CsrfToken, LogoutRequest, OAuth2TokenResponse, PostLogoutRedirectUrl, TokenResponse,
 };
 
 use crate::harness::{Browser, TestServer, http_client};
@@ -115,13 +114,8 @@ async fn tokens_signed_before_a_restart_stay_valid_and_responses_are_not_cached(
         .unwrap();
     let server = server.restart().await;
     let rp = Rp::web(&server).await;
-    let introspection = rp
-        .client
-        .introspect(token.access_token())
-        .request_async(&http_client)
-        .await
-        .unwrap();
-    assert!(introspection.active());
+    let introspection = rp.is_active_via(token.access_token(), &http_client).await;
+    assert!(introspection);
     let raw = crate::harness::post_form(
         &server.url("/token"),
         &[("grant_type", "client_credentials")],
