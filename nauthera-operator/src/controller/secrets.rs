@@ -44,32 +44,27 @@ pub(crate) fn string_data<const N: usize>(
         .collect()
 }
 
-/// Returns the Secret named like `template`, creating it from `template` and `generate()` if it does not exist.
+/// Returns the Secret `name`, creating it from `generate()` if it does not exist.
 ///
-/// An existing Secret is never overwritten, so generated credentials stay stable.
+/// An existing Secret is never overwritten, so generated credentials stay stable; `generate` (which makes the
+/// random values) is only called when the Secret is missing.
 ///
 /// # Errors
 /// [`Error::Kube`] when the API fails; the error of `generate`.
 pub(crate) async fn ensure_generated(
     api: &Api<Secret>,
-    mut template: Secret,
-    generate: impl FnOnce() -> Result<BTreeMap<String, ByteString>, Error>,
+    name: &str,
+    generate: impl FnOnce() -> Result<Secret, Error>,
 ) -> Result<Secret, Error> {
-    let name = template
-        .metadata
-        .name
-        .clone()
-        .ok_or(Error::MissingField("metadata.name"))?;
-    match api.get(&name).await {
+    match api.get(name).await {
         Ok(existing) => return Ok(existing),
         Err(error) if is_not_found(&error) => {}
         Err(error) => return Err(error.into()),
     }
-    template.data = Some(generate()?);
-    match api.create(&PostParams::default(), &template).await {
+    match api.create(&PostParams::default(), &generate()?).await {
         Ok(created) => Ok(created),
         // Someone else created it meanwhile: theirs wins.
-        Err(error) if is_conflict(&error) => Ok(api.get(&name).await?),
+        Err(error) if is_conflict(&error) => Ok(api.get(name).await?),
         Err(error) => Err(error.into()),
     }
 }

@@ -140,12 +140,71 @@ fn documents(docs: &[String]) -> Result<String, Error> {
 ///
 /// The object goes through JSON first: serialized directly, an externally tagged enum such as
 /// `database: {managed: ..}` would become a YAML tag (`!managed`) that Kubernetes tooling does not read.
+///
+/// Strings that look like timestamps (the certificates' `nauthera.io/not-after` annotation) are single-quoted:
+/// the emitter writes them plain, which YAML 1.1 readers (PyYAML, and with it `kubernetes-validate`) would
+/// read as timestamps rather than strings. The result is read back and compared, so quoting cannot corrupt it.
 pub(crate) fn yaml<T: Serialize>(object: &T) -> Result<String, Error> {
     let value = serde_json::to_value(object).map_err(Error::Serialize)?;
-    serde_norway::to_string(&value).map_err(|error| Error::Invalid {
+    let mut marked = value.clone();
+    mark_timestamps(&mut marked);
+    let invalid = |detail: String| Error::Invalid {
         what: "YAML",
-        detail: error.to_string(),
-    })
+        detail,
+    };
+    let plain = serde_norway::to_string(&marked).map_err(|error| invalid(error.to_string()))?;
+    let quoted = quote_marked(&plain);
+    let read_back: serde_json::Value =
+        serde_norway::from_str(&quoted).map_err(|error| invalid(error.to_string()))?;
+    if read_back != value {
+        return Err(invalid(
+            "quoting the timestamp-like strings changed the document".to_owned(),
+        ));
+    }
+    Ok(quoted)
+}
+
+/// Prefixes a timestamp-like string in the emitted YAML until [`quote_marked`] quotes it.
+const QUOTE_MARKER: &str = "NAUTHERA-QUOTE-";
+
+fn mark_timestamps(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::String(string) if looks_like_timestamp(string) => {
+            *string = format!("{QUOTE_MARKER}{string}");
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(mark_timestamps),
+        serde_json::Value::Object(map) => map.values_mut().for_each(mark_timestamps),
+        _ => {}
+    }
+}
+
+/// Whether a YAML 1.1 reader could take a plain scalar for a timestamp (`2027-11-29`,
+/// `2027-11-29T00:00:00Z`, ...): four digits, a dash, a digit, and nothing but timestamp characters.
+/// Matching more than the YAML 1.1 grammar only quotes a few more strings.
+fn looks_like_timestamp(string: &str) -> bool {
+    let bytes = string.as_bytes();
+    let date_start = bytes.get(..6).is_some_and(|start| {
+        start.iter().take(4).all(u8::is_ascii_digit)
+            && start[4] == b'-'
+            && start[5].is_ascii_digit()
+    });
+    date_start
+        && bytes
+            .iter()
+            .all(|byte| byte.is_ascii_digit() || b"-:.+TtZ \t".contains(byte))
+}
+
+/// Single-quotes the marked plain scalars, each of which ends its line.
+fn quote_marked(yaml: &str) -> String {
+    yaml.split_inclusive('\n')
+        .map(|line| match line.split_once(QUOTE_MARKER) {
+            Some((before, rest)) => match rest.strip_suffix('\n') {
+                Some(scalar) => format!("{before}'{scalar}'\n"),
+                None => format!("{before}'{rest}'"),
+            },
+            None => line.to_owned(),
+        })
+        .collect()
 }
 
 /// The owner reference of a rendered sample: a placeholder uid stands in for the one the API server assigns.

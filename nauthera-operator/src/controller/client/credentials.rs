@@ -70,9 +70,10 @@ async fn generate(client: &OAuth2Client, secrets: &Api<Secret>) -> Result<Secret
     let owner = client
         .controller_owner_ref(&())
         .ok_or(Error::MissingField("metadata.uid"))?;
-    let template = Secret {
+    let secret_name = format!("{name}-credentials");
+    let mut secret = Secret {
         metadata: ObjectMeta {
-            name: Some(format!("{name}-credentials")),
+            name: Some(secret_name.clone()),
             namespace: client.metadata.namespace.clone(),
             labels: Some(
                 [("app.kubernetes.io/managed-by", "nauthera-operator")]
@@ -87,11 +88,12 @@ async fn generate(client: &OAuth2Client, secrets: &Api<Secret>) -> Result<Secret
         ..Secret::default()
     };
     let client_id = super::client_id(client);
-    ensure_generated(secrets, template, || {
-        Ok(string_data([
+    ensure_generated(secrets, &secret_name, || {
+        secret.data = Some(string_data([
             (CLIENT_ID_KEY, client_id),
             (CLIENT_SECRET_KEY, random_token()?),
-        ]))
+        ]));
+        Ok(secret)
     })
     .await
 }

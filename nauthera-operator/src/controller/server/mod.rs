@@ -1,23 +1,21 @@
 //! The `NautheraServer` reconciler: Secrets, mTLS material, ConfigMap, Deployment, Service, Ingress,
 //! PodDisruptionBudget and the managed PostgreSQL and Redis, all applied server-side and owned by the server.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use k8s_openapi::ByteString;
 use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
 use k8s_openapi::api::core::v1::{ConfigMap, Secret, Service};
 use k8s_openapi::api::networking::v1::Ingress;
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference;
 use k8s_openapi::jiff::Timestamp;
-use kube::api::{DeleteParams, ObjectMeta, Patch, PatchParams};
+use kube::api::{DeleteParams, Patch, PatchParams};
 use kube::runtime::controller::Action;
 use kube::{Api, Resource};
 
 use super::names::ServerNames;
-use super::secrets::{ensure_generated, random_bytes, random_token, string_data};
+use super::secrets::{ensure_generated, random_bytes, random_token};
 use super::{Context, apply, namespace_and_name, object_key};
 use crate::Error;
 use crate::admin::{AdminApi, ServerRef};
@@ -27,10 +25,11 @@ use crate::pki::after_days;
 
 mod config;
 pub(crate) mod desired;
+pub(crate) mod generated;
 mod managed;
 mod network;
 mod status;
-mod tls;
+pub(crate) mod tls;
 mod workload;
 
 pub(crate) use workload::{container_security, pod_security};
@@ -109,45 +108,22 @@ async fn ensure_secrets(
     names: &ServerNames,
     owner: &OwnerReference,
 ) -> Result<(), Error> {
-    let template = |name: String, component: &str| Secret {
-        metadata: ObjectMeta {
-            name: Some(name),
-            namespace: Some(names.namespace.clone()),
-            labels: Some(names.labels(component)),
-            owner_references: Some(vec![owner.clone()]),
-            ..ObjectMeta::default()
-        },
-        type_: Some("Opaque".to_owned()),
-        ..Secret::default()
-    };
-    ensure_generated(secrets, template(names.key_encryption(), "server"), || {
-        Ok(BTreeMap::from([(
-            "key".to_owned(),
-            ByteString(random_bytes(32)?),
-        )]))
+    ensure_generated(secrets, &names.key_encryption(), || {
+        let secret = generated::key_encryption_secret(names, random_bytes(32)?);
+        Ok(owned(secret, owner))
     })
     .await?;
     if let DatabaseSpec::Managed(_) = server.spec.database {
-        let host = format!("{}.{}.svc", names.postgres(), names.namespace);
-        ensure_generated(secrets, template(names.postgres(), "postgres"), || {
-            let password = random_token()?;
-            let database = managed::POSTGRES_DATABASE;
-            let port = managed::POSTGRES_PORT;
-            let url = format!("postgres://{database}:{password}@{host}:{port}/{database}");
-            Ok(string_data([
-                ("username", database.to_owned()),
-                ("password", password),
-                ("url", url),
-            ]))
+        ensure_generated(secrets, &names.postgres(), || {
+            let secret = generated::postgres_secret(names, &random_token()?);
+            Ok(owned(secret, owner))
         })
         .await?;
     }
     if let Some(RedisSpec::Managed(_)) = server.spec.redis {
-        let host = format!("{}.{}.svc", names.redis(), names.namespace);
-        ensure_generated(secrets, template(names.redis(), "redis"), || {
-            let password = random_token()?;
-            let url = format!("redis://:{password}@{host}:{}/0", managed::REDIS_PORT);
-            Ok(string_data([("password", password), ("url", url)]))
+        ensure_generated(secrets, &names.redis(), || {
+            let secret = generated::redis_secret(names, &random_token()?);
+            Ok(owned(secret, owner))
         })
         .await?;
     }

@@ -13,6 +13,7 @@ use nauthera_admin::pki::{CertificateAuthority, needs_renewal, not_after};
 use nauthera_core::UnixTime;
 
 use super::config::hex;
+use super::owned;
 use crate::Error;
 use crate::controller::apply;
 use crate::controller::names::{CA_FINGERPRINT, NOT_AFTER, ServerNames};
@@ -65,16 +66,9 @@ pub(crate) async fn ensure_admin_tls(target: &TlsTarget<'_>) -> Result<UnixTime,
                 now,
                 days(CA_VALIDITY_DAYS),
             )?;
-            let data = string_data([
-                ("ca.crt", ca.cert_pem().to_owned()),
-                ("ca.key", ca.key_pem().to_owned()),
-            ]);
             let expiry = not_after(ca.cert_pem())?;
-            apply(
-                target.api,
-                &secret(target, ca_name, "Opaque", expiry, None, data),
-            )
-            .await?;
+            let object = ca_secret(names, ca.cert_pem(), ca.key_pem(), expiry);
+            apply(target.api, &owned(object, target.owner)).await?;
             (ca, true)
         }
     };
@@ -123,20 +117,15 @@ async fn ensure_leaf(
         Leaf::Client(common_name) => ca.issue_client(common_name, now, validity)?,
     };
     let expiry = not_after(&cert.cert_pem)?;
-    let data = string_data([
-        ("tls.crt", cert.cert_pem.clone()),
-        ("tls.key", cert.key_pem.to_string()),
-        ("ca.crt", ca.cert_pem().to_owned()),
-    ]);
-    let object = secret(
-        target,
-        name,
-        "kubernetes.io/tls",
-        expiry,
-        Some(fingerprint),
-        data,
-    );
-    apply(target.api, &object).await?;
+    let material = LeafMaterial {
+        cert_pem: &cert.cert_pem,
+        key_pem: &cert.key_pem,
+        ca_pem: ca.cert_pem(),
+        ca_fingerprint: fingerprint,
+        not_after: expiry,
+    };
+    let object = leaf_secret(target.names, name, &material);
+    apply(target.api, &owned(object, target.owner)).await?;
     Ok(expiry)
 }
 
@@ -147,8 +136,56 @@ fn valid(cert_pem: &str, now: UnixTime) -> Option<UnixTime> {
     if due { None } else { not_after(cert_pem).ok() }
 }
 
+/// The CA Secret (never mounted): the certificate and its key, which expire at `not_after`.
+pub(crate) fn ca_secret(
+    names: &ServerNames,
+    cert_pem: &str,
+    key_pem: &str,
+    not_after: UnixTime,
+) -> Secret {
+    let data = string_data([
+        ("ca.crt", cert_pem.to_owned()),
+        ("ca.key", key_pem.to_owned()),
+    ]);
+    secret(names, names.admin_ca(), "Opaque", not_after, None, data)
+}
+
+/// What a leaf certificate's Secret holds.
+#[derive(Debug)]
+pub(crate) struct LeafMaterial<'a> {
+    pub(crate) cert_pem: &'a str,
+    pub(crate) key_pem: &'a str,
+    /// The certificate of the CA that signed it.
+    pub(crate) ca_pem: &'a str,
+    /// The CA certificate's SHA-256, which tells whether the leaf is signed by the current CA.
+    pub(crate) ca_fingerprint: &'a str,
+    pub(crate) not_after: UnixTime,
+}
+
+/// The Secret `name` of a leaf certificate: the server's ([`ServerNames::admin_tls`]) or the operator
+/// client's ([`ServerNames::admin_client`]).
+pub(crate) fn leaf_secret(
+    names: &ServerNames,
+    name: String,
+    material: &LeafMaterial<'_>,
+) -> Secret {
+    let data = string_data([
+        ("tls.crt", material.cert_pem.to_owned()),
+        ("tls.key", material.key_pem.to_owned()),
+        ("ca.crt", material.ca_pem.to_owned()),
+    ]);
+    secret(
+        names,
+        name,
+        "kubernetes.io/tls",
+        material.not_after,
+        Some(material.ca_fingerprint),
+        data,
+    )
+}
+
 fn secret(
-    target: &TlsTarget<'_>,
+    names: &ServerNames,
     name: String,
     type_: &str,
     not_after: UnixTime,
@@ -163,10 +200,9 @@ fn secret(
     Secret {
         metadata: ObjectMeta {
             name: Some(name),
-            namespace: Some(target.names.namespace.clone()),
-            labels: Some(target.names.labels("admin-tls")),
+            namespace: Some(names.namespace.clone()),
+            labels: Some(names.labels("admin-tls")),
             annotations: Some(annotations),
-            owner_references: Some(vec![target.owner.clone()]),
             ..ObjectMeta::default()
         },
         type_: Some(type_.to_owned()),
