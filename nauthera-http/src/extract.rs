@@ -116,4 +116,23 @@ mod tests {
         assert!(query::<P>(Some("a=1&a=2")).is_err());
         assert!(query::<P>(Some("a=1")).is_ok());
     }
+
+    proptest::proptest! {
+        /// Any client id and secret survive the RFC 6749 §2.3.1 encoding: form-urlencode each, join with `:`,
+        /// base64 the result.
+        #[test]
+        fn basic_credentials_round_trip(id in "[^\\x00]{1,40}", secret in "[^\\x00]{0,60}") {
+            let encode = |value: &str| serde_urlencoded::to_string([("v", value)]).unwrap()[2..].to_owned();
+            let header = format!("Basic {}", STANDARD.encode(format!("{}:{}", encode(&id), encode(&secret))));
+            let (decoded_id, decoded_secret) = basic_credentials(&with_authorization(&header)).unwrap().unwrap();
+            proptest::prop_assert_eq!(decoded_id, id);
+            proptest::prop_assert_eq!(decoded_secret.expose_secret(), secret.as_str());
+        }
+
+        /// Arbitrary headers never panic the parser.
+        #[test]
+        fn basic_credentials_never_panic(value in "[ -~]{0,80}") {
+            let _ = basic_credentials(&with_authorization(&value));
+        }
+    }
 }
