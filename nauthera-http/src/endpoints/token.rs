@@ -28,10 +28,7 @@ pub(crate) async fn token<S: Storage, C: Cache>(
         state.provider.token(params, basic).await
     }
     .await;
-    match result {
-        Ok(response) => no_store(Json(response).into_response()),
-        Err(error) => json_error(&error),
-    }
+    answer(result, |response| Json(response).into_response())
 }
 
 /// The body of introspection and revocation requests.
@@ -70,10 +67,7 @@ pub(crate) async fn introspect<S: Storage, C: Cache>(
             .await
     }
     .await;
-    match result {
-        Ok(response) => no_store(Json(response).into_response()),
-        Err(error) => json_error(&error),
-    }
+    answer(result, |response| Json(response).into_response())
 }
 
 /// `POST /revoke` (RFC 7009).
@@ -90,8 +84,13 @@ pub(crate) async fn revoke<S: Storage, C: Cache>(
             .await
     }
     .await;
+    answer(result, |()| StatusCode::OK.into_response())
+}
+
+/// The response of a client-authenticated JSON endpoint: the success, not cacheable, or an RFC 6749 §5.2 error.
+fn answer<T>(result: Result<T, Error>, success: impl FnOnce(T) -> Response) -> Response {
     match result {
-        Ok(()) => no_store(StatusCode::OK.into_response()),
+        Ok(value) => no_store(success(value)),
         Err(error) => json_error(&error),
     }
 }
