@@ -28,6 +28,7 @@ pub mod discovery;
 pub mod error;
 pub mod flows;
 pub mod keys;
+pub mod messages;
 pub mod pkce;
 pub mod provider;
 pub mod random;

@@ -7,7 +7,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::flows::authorize::AuthorizationParams;
+use crate::messages::AuthorizationParams;
 use crate::secret::constant_time_eq;
 use crate::time::UnixTime;
 use crate::types::{SessionId, Subject};

@@ -2,7 +2,6 @@
 
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::cache::Cache;
@@ -16,46 +15,10 @@ use crate::session::{BrowserSession, Interaction};
 use crate::storage::{CodeRecord, Storage};
 use crate::types::{ClientId, GrantId, OPENID, RedirectUri, Scope};
 
+pub use crate::messages::AuthorizationParams;
+
 /// How long the login and consent forms stay valid.
 const INTERACTION_LIFETIME: Duration = Duration::from_secs(900);
-
-/// The raw authorization request parameters, as received (query or form).
-#[derive(Clone, Debug, Default, Deserialize, Serialize)]
-#[non_exhaustive]
-pub struct AuthorizationParams {
-    /// `response_type`.
-    pub response_type: Option<String>,
-    /// `client_id`.
-    pub client_id: Option<String>,
-    /// `redirect_uri`.
-    pub redirect_uri: Option<String>,
-    /// `scope`.
-    pub scope: Option<String>,
-    /// `state`.
-    pub state: Option<String>,
-    /// `nonce`.
-    pub nonce: Option<String>,
-    /// `code_challenge`.
-    pub code_challenge: Option<String>,
-    /// `code_challenge_method`.
-    pub code_challenge_method: Option<String>,
-    /// `prompt`.
-    pub prompt: Option<String>,
-    /// `max_age`.
-    pub max_age: Option<String>,
-    /// `id_token_hint`.
-    pub id_token_hint: Option<String>,
-    /// `login_hint`.
-    pub login_hint: Option<String>,
-    /// `response_mode`.
-    pub response_mode: Option<String>,
-    /// `request` (not supported).
-    pub request: Option<String>,
-    /// `request_uri` (not supported).
-    pub request_uri: Option<String>,
-    /// `ui_locales`.
-    pub ui_locales: Option<String>,
-}
 
 /// What the browser submitted along with the request.
 #[derive(Debug, Default)]

@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 use crate::cache::Cache;
 use crate::error::{Error, ErrorCode};
 use crate::flows::client_auth::PresentedCredentials;
-use crate::flows::issue::AccessTokenClaims;
+use crate::messages::AccessTokenClaims;
 use crate::provider::Provider;
 use crate::secret::RefreshToken;
 use crate::storage::{RevocationKey, Storage};

@@ -2,7 +2,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::cache::Cache;
 use crate::client::{Client, GrantType};
@@ -13,41 +13,9 @@ use crate::random::{identifier, opaque_token};
 use crate::secret::RefreshToken;
 use crate::storage::{RefreshTokenRecord, Storage};
 use crate::time::UnixTime;
-use crate::types::{ClientId, GrantId, OFFLINE_ACCESS, OPENID, Scope, SessionId, Subject};
+use crate::types::{GrantId, OFFLINE_ACCESS, OPENID, Scope, SessionId, Subject};
 
-/// The claims of an access token (RFC 9068 §2.2).
-#[derive(Clone, Debug, Deserialize, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct AccessTokenClaims {
-    /// Issuer.
-    pub iss: String,
-    /// Subject: the end-user, or the client itself for client credentials.
-    pub sub: String,
-    /// Audience.
-    pub aud: String,
-    /// Expiry.
-    pub exp: UnixTime,
-    /// Issued at.
-    pub iat: UnixTime,
-    /// Token id. For tokens issued from a grant it is `<grant id>.<random>`, so revoking the grant revokes it.
-    pub jti: String,
-    /// The client the token was issued to.
-    pub client_id: ClientId,
-    /// The granted scope.
-    pub scope: Scope,
-    /// When the end-user authenticated (absent for client credentials).
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub auth_time: Option<UnixTime>,
-}
-
-impl AccessTokenClaims {
-    /// The grant the token was issued from, if any.
-    pub fn grant_id(&self) -> Option<GrantId> {
-        self.jti
-            .split_once('.')
-            .map(|(grant, _)| GrantId::new(grant))
-    }
-}
+pub use crate::messages::AccessTokenClaims;
 
 /// A successful token response (RFC 6749 §5.1, OpenID Connect Core §3.1.3.3).
 #[derive(Debug, Serialize)]
@@ -259,7 +227,7 @@ mod tests {
             exp: UnixTime(1),
             iat: UnixTime(0),
             jti: "grant1.random".into(),
-            client_id: ClientId::new("c"),
+            client_id: crate::types::ClientId::new("c"),
             scope: Scope::default(),
             auth_time: None,
         };
