@@ -17,6 +17,7 @@ use nauthera_storage::{
 use tokio::net::TcpListener;
 
 use crate::config::{ConfigError, ServerConfig};
+use crate::listener::ConnectionLimits;
 use crate::pem;
 
 /// The provider as the reference server assembles it.
@@ -212,7 +213,8 @@ pub async fn run(
             crate::admin::serve_admin(provider, &section, stopping(stopped)).await
         })
     });
-    let served = serve(provider, listener, stopping(stopped)).await;
+    let limits = config.limits.connection_limits();
+    let served = serve(provider, listener, limits, stopping(stopped)).await;
     if let Some(admin) = admin {
         admin.await.map_err(std::io::Error::other)??;
     }
@@ -228,23 +230,22 @@ async fn stopping(mut stopped: tokio::sync::watch::Receiver<bool>) {
     }
 }
 
-/// Serves an assembled provider on `listener` until `shutdown` completes.
+/// Serves an assembled provider on `listener` within `limits` until `shutdown` completes, then drains in-flight
+/// requests (see [`crate::listener`]).
 ///
 /// # Errors
 /// See [`ServerError`].
 pub async fn serve(
     provider: Arc<ServerProvider>,
     listener: TcpListener,
+    limits: ConnectionLimits,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServerError> {
     let app = nauthera_http::router(Arc::clone(&provider), HttpOptions::default());
     let maintenance = tokio::spawn(maintain(Arc::clone(&provider)));
     tracing::info!(issuer = provider.config().issuer_str(), address = %listener.local_addr()?, "serving");
-    let served = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await;
+    crate::listener::serve_limited(listener, app, limits, shutdown).await;
     maintenance.abort();
-    served?;
     tracing::info!("stopped");
     Ok(())
 }

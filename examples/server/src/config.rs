@@ -11,6 +11,8 @@ use nauthera_core::keys::Algorithm;
 use nauthera_core::types::{ClientId, RedirectUri, Scope};
 use serde::Deserialize;
 
+use crate::listener::ConnectionLimits;
+
 /// Why the configuration could not be loaded.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -43,6 +45,9 @@ pub struct ServerConfig {
     /// The address to listen on.
     #[serde(default = "default_listen")]
     pub listen: String,
+    /// Connection limits of the public HTTP port.
+    #[serde(default)]
+    pub limits: LimitsSection,
     /// Storage settings.
     pub storage: StorageSection,
     /// Signing key settings.
@@ -80,6 +85,58 @@ pub struct AdminSection {
 
 fn default_listen() -> String {
     "127.0.0.1:8080".to_owned()
+}
+
+/// `[limits]`: how long a connection may take and how many may be open at once on the public HTTP port.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LimitsSection {
+    /// How long a client has to send a request's headers, and how long an idle keep-alive connection stays
+    /// open, in seconds (default 10).
+    pub header_read_timeout_secs: u64,
+    /// How long a request may take, from its headers until its response starts, in seconds (default 30).
+    pub request_timeout_secs: u64,
+    /// How many connections may be open at once (default 1024); further connections wait in the listen backlog.
+    pub max_connections: usize,
+}
+
+impl Default for LimitsSection {
+    fn default() -> Self {
+        let limits = ConnectionLimits::default();
+        Self {
+            header_read_timeout_secs: limits.header_read_timeout.as_secs(),
+            request_timeout_secs: limits.request_timeout.as_secs(),
+            max_connections: limits.max_connections,
+        }
+    }
+}
+
+impl LimitsSection {
+    /// The limits the listener applies.
+    pub fn connection_limits(&self) -> ConnectionLimits {
+        ConnectionLimits {
+            header_read_timeout: Duration::from_secs(self.header_read_timeout_secs),
+            request_timeout: Duration::from_secs(self.request_timeout_secs),
+            max_connections: self.max_connections,
+        }
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        let zero = [
+            (
+                "header_read_timeout_secs",
+                self.header_read_timeout_secs == 0,
+            ),
+            ("request_timeout_secs", self.request_timeout_secs == 0),
+            ("max_connections", self.max_connections == 0),
+        ];
+        match zero.iter().find(|(_, is_zero)| *is_zero) {
+            Some((key, _)) => Err(ConfigError::Invalid(format!(
+                "limits.{key} must be greater than 0"
+            ))),
+            None => Ok(()),
+        }
+    }
 }
 
 /// `[storage]`.
@@ -252,7 +309,8 @@ impl ServerConfig {
     /// Parses TOML text.
     ///
     /// # Errors
-    /// [`ConfigError::Parse`] for invalid TOML or unknown keys; [`ConfigError::Invalid`] for a wrong version.
+    /// [`ConfigError::Parse`] for invalid TOML or unknown keys; [`ConfigError::Invalid`] for a wrong version or a
+    /// limit of zero.
     pub fn parse(text: &str) -> Result<Self, ConfigError> {
         let config: Self = toml::from_str(text)?;
         if config.version != 1 {
@@ -261,6 +319,7 @@ impl ServerConfig {
                 config.version
             )));
         }
+        config.limits.validate()?;
         Ok(config)
     }
 
@@ -505,6 +564,32 @@ mod tests {
         )
         .unwrap_err();
         assert!(error.to_string().contains("bogus"), "{error}");
+    }
+
+    #[test]
+    fn limits_have_defaults_and_can_be_set() {
+        let base = "version = 1\nissuer = \"https://x\"\n[storage]\nurl = \"sqlite::memory:\"\n";
+        let config = ServerConfig::parse(base).unwrap();
+        assert_eq!(
+            config.limits.connection_limits(),
+            ConnectionLimits::default()
+        );
+        let config =
+            ServerConfig::parse(&format!("{base}[limits]\nrequest_timeout_secs = 5\n")).unwrap();
+        let limits = config.limits.connection_limits();
+        assert_eq!(limits.request_timeout, Duration::from_secs(5));
+        assert_eq!(limits.header_read_timeout, Duration::from_secs(10));
+        assert_eq!(limits.max_connections, 1024);
+        for zero in [
+            "header_read_timeout_secs",
+            "request_timeout_secs",
+            "max_connections",
+        ] {
+            let error = ServerConfig::parse(&format!("{base}[limits]\n{zero} = 0\n")).unwrap_err();
+            assert!(error.to_string().contains(zero), "{error}");
+        }
+        let error = ServerConfig::parse(&format!("{base}[limits]\nidle_secs = 1\n")).unwrap_err();
+        assert!(error.to_string().contains("idle_secs"), "{error}");
     }
 
     #[test]

@@ -8,8 +8,10 @@ pub mod admin;
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod listener;
 pub mod pem;
 pub mod remote;
 
 pub use app::{ServerError, ServerProvider, provider, provider_with_clock, run, serve};
 pub use config::ServerConfig;
+pub use listener::ConnectionLimits;

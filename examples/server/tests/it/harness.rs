@@ -93,6 +93,8 @@ pub(crate) struct Setup {
     pub(crate) algorithm: String,
     /// The issuer, when it is not the server's own address (replicas behind one name).
     pub(crate) issuer: Option<String>,
+    /// TOML appended to the configuration (sections the base configuration does not have, such as `[limits]`).
+    pub(crate) extra_toml: String,
 }
 
 impl Default for Setup {
@@ -102,6 +104,7 @@ impl Default for Setup {
             cache: None,
             algorithm: "ES256".to_owned(),
             issuer: None,
+            extra_toml: String::new(),
         }
     }
 }
@@ -128,13 +131,26 @@ impl TestServer {
 
     /// Starts a server whose default algorithm is `algorithm`.
     pub(crate) async fn start_with(algorithm: &str) -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let storage = format!("sqlite://{}", dir.path().join("nauthera.db").display());
-        let setup = Setup {
-            storage,
+        Self::start_fresh(Setup {
             algorithm: algorithm.to_owned(),
             ..Setup::default()
-        };
+        })
+        .await
+    }
+
+    /// Starts a server with ES256 keys and `toml` appended to its configuration.
+    pub(crate) async fn start_with_toml(toml: &str) -> Self {
+        Self::start_fresh(Setup {
+            extra_toml: toml.to_owned(),
+            ..Setup::default()
+        })
+        .await
+    }
+
+    /// Starts a server as `setup` says, on a fresh SQLite store.
+    async fn start_fresh(mut setup: Setup) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        setup.storage = format!("sqlite://{}", dir.path().join("nauthera.db").display());
         Self::launch(dir, setup, "127.0.0.1:0").await
     }
 
@@ -159,15 +175,17 @@ impl TestServer {
                 "\n[cache]\nurl = \"{url}\"\nkey_prefix = \"{prefix}\"\n"
             ));
         }
+        text.push_str(&setup.extra_toml);
         let config = ServerConfig::parse(&text).unwrap();
         let clock = Arc::new(FixedClock::new(SystemClock.now()));
         let provider = nauthera_server::provider_with_clock(&config, clock.clone())
             .await
             .unwrap();
         let (stop, stopped) = oneshot::channel::<()>();
+        let limits = config.limits.connection_limits();
         let served = Arc::clone(&provider);
         let task = tokio::spawn(async move {
-            nauthera_server::serve(served, listener, async {
+            nauthera_server::serve(served, listener, limits, async {
                 let _ = stopped.await;
             })
             .await
