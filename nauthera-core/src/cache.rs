@@ -24,6 +24,14 @@ pub trait Cache: Send + Sync + 'static {
     fn is_shared(&self) -> bool {
         false
     }
+    /// Atomically adds one to the counter `key` and returns the new count; a new counter starts at zero, and
+    /// a counter is forgotten `ttl` after its last increment. Shared caches implement it so every replica counts the same
+    /// failures (throttling); `None` means "no shared counter" (the default, and a cache that did not
+    /// answer), and the caller counts in process instead.
+    fn increment(&self, key: &str, ttl: Duration) -> impl Future<Output = Option<u64>> + Send {
+        let _ = (key, ttl);
+        std::future::ready(None)
+    }
 }
 
 /// A bounded in-process cache: the default when no shared cache is configured.

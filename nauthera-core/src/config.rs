@@ -6,6 +6,8 @@ use url::Url;
 
 use crate::error::Error;
 use crate::keys::Algorithm;
+use crate::password::PasswordHashingConfig;
+use crate::throttle::ThrottleConfig;
 
 /// Provider settings with secure defaults.
 #[derive(Clone, Debug)]
@@ -19,14 +21,22 @@ pub struct ProviderConfig {
     pub access_token_lifetime: Duration,
     /// ID token lifetime (default 10 minutes).
     pub id_token_lifetime: Duration,
-    /// Refresh token lifetime (default 30 days).
+    /// Refresh token lifetime (default 30 days); each rotation starts it anew, within the family's absolute
+    /// lifetime.
     pub refresh_token_lifetime: Duration,
+    /// The absolute lifetime of a refresh-token family, counted from the grant; rotation never extends it
+    /// (default 90 days).
+    pub refresh_token_absolute_lifetime: Duration,
     /// Authorization code lifetime (default and maximum 60 seconds).
     pub code_lifetime: Duration,
     /// Browser session lifetime (default 12 hours).
     pub session_lifetime: Duration,
     /// The `aud` of access tokens when the request names no resource (default: the issuer).
     pub access_token_audience: String,
+    /// Limits on failed sign-ins and client authentications.
+    pub throttle: ThrottleConfig,
+    /// How password hashing is bounded.
+    pub password_hashing: PasswordHashingConfig,
 }
 
 impl ProviderConfig {
@@ -56,8 +66,11 @@ impl ProviderConfig {
             access_token_lifetime: Duration::from_secs(600),
             id_token_lifetime: Duration::from_secs(600),
             refresh_token_lifetime: Duration::from_secs(30 * 24 * 3600),
+            refresh_token_absolute_lifetime: Duration::from_secs(90 * 24 * 3600),
             code_lifetime: Duration::from_secs(60),
             session_lifetime: Duration::from_secs(12 * 3600),
+            throttle: ThrottleConfig::default(),
+            password_hashing: PasswordHashingConfig::default(),
         })
     }
 

@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::time::Duration;
 
 /// The `error` codes of RFC 6749 §4.1.2.1 and §5.2, RFC 6750 §3.1, RFC 7009 and OpenID Connect Core §3.1.2.6.
 #[derive(Clone, Copy, Debug, Eq, PartialEq)]
@@ -108,6 +109,20 @@ pub enum Error {
     /// A cryptographic operation (random generation, signing, key parsing) failed.
     #[error("cryptographic operation failed: {0}")]
     Crypto(&'static str),
+    /// The server is too busy to start the work in time (no password-hashing worker was free); the client
+    /// should retry after `retry_after`. HTTP answers `503` with `Retry-After`.
+    #[error("overloaded; retry after {retry_after:?}")]
+    Overloaded {
+        /// When to retry.
+        retry_after: Duration,
+    },
+    /// Too many recent failures from this client or address (repeated guessing); HTTP answers `429` with
+    /// `Retry-After`. Nothing is checked while throttled, so the answer reveals nothing.
+    #[error("throttled; retry after {retry_after:?}")]
+    Throttled {
+        /// When to retry.
+        retry_after: Duration,
+    },
 }
 
 impl Error {
@@ -138,6 +153,8 @@ impl Error {
                 ErrorCode::TemporarilyUnavailable
             }
             Self::Storage(_) | Self::Crypto(_) => ErrorCode::ServerError,
+            Self::Overloaded { .. } => ErrorCode::TemporarilyUnavailable,
+            Self::Throttled { .. } => ErrorCode::InvalidClient,
         }
     }
 
@@ -147,12 +164,24 @@ impl Error {
             Self::Protocol { description, .. } => description,
             Self::ClientAuthentication { description, .. } => description,
             Self::Storage(_) | Self::Crypto(_) => "the server could not complete the request",
+            Self::Overloaded { .. } => "the server is busy; try again shortly",
+            Self::Throttled { .. } => "too many failed attempts; try again later",
         }
     }
 
     /// Whether the server, not the client, is at fault (such errors are logged once by the HTTP layer).
     pub fn is_internal(&self) -> bool {
         matches!(self, Self::Storage(_) | Self::Crypto(_))
+    }
+
+    /// How long the client should wait before retrying, for errors that say so (`Retry-After`).
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Self::Overloaded { retry_after } | Self::Throttled { retry_after } => {
+                Some(*retry_after)
+            }
+            _ => None,
+        }
     }
 }
 

@@ -8,10 +8,13 @@ use crate::client::Client;
 use crate::config::ProviderConfig;
 use crate::discovery;
 use crate::error::{Error, ErrorCode};
-use crate::keys::{KeySet, StoredKey};
+use crate::keys::{KeySet, StoredKey, StoredSecret};
+use crate::password::PasswordHasher;
 use crate::random::{Random, SystemRandom};
-use crate::session::{BrowserSession, SessionKey};
+use crate::session::{BrowserSession, SessionKeys};
+use crate::sign_in::{LocalPasswords, UserSource};
 use crate::storage::{RevocationKey, Storage};
+use crate::throttle::LocalThrottle;
 use crate::time::{Clock, SystemClock, UnixTime};
 use crate::types::ClientId;
 
@@ -34,6 +37,7 @@ pub struct ProviderBuilder<S, C = MemoryCache> {
     clock: Arc<dyn Clock>,
     random: Arc<dyn Random>,
     key_source: KeySource,
+    user_sources: Vec<Arc<dyn UserSource>>,
 }
 
 impl<S, C> std::fmt::Debug for ProviderBuilder<S, C> {
@@ -53,6 +57,7 @@ impl<S: Storage> ProviderBuilder<S, MemoryCache> {
             clock: Arc::new(SystemClock),
             random: Arc::new(SystemRandom::new()),
             key_source: KeySource::Store,
+            user_sources: vec![Arc::new(LocalPasswords)],
         }
     }
 }
@@ -67,6 +72,7 @@ impl<S: Storage, C: Cache> ProviderBuilder<S, C> {
             clock: self.clock,
             random: self.random,
             key_source: self.key_source,
+            user_sources: self.user_sources,
         }
     }
 
@@ -88,18 +94,21 @@ impl<S: Storage, C: Cache> ProviderBuilder<S, C> {
         self
     }
 
-    /// Loads (or on first start creates) the signing keys and the session secret.
+    /// Sets the user sources sign-in asks, in order (default: the local password store only).
+    pub fn user_sources(mut self, user_sources: Vec<Arc<dyn UserSource>>) -> Self {
+        self.user_sources = user_sources;
+        self
+    }
+
+    /// Loads (or on first start creates) the signing keys and the session secret, and starts the
+    /// password-hashing workers.
     ///
     /// # Errors
-    /// Storage failures, and [`Error::Crypto`] when keys do not parse or a required algorithm has no key.
+    /// Storage failures, and [`Error::Crypto`] when keys do not parse, a required algorithm has no key, or
+    /// the hashing threads cannot start.
     pub async fn build(self) -> Result<Provider<S, C>, Error> {
-        let mut secret = [0_u8; 32];
-        self.random.fill(&mut secret)?;
-        let secret = self
-            .storage
-            .insert_secret_if_absent(SessionKey::SECRET_NAME, &secret)
-            .await?;
         let now = self.clock.now();
+        let session_keys = ensure_session_keys(&self.storage, &self.config, &*self.random, now).await?;
         let static_keys = match self.key_source {
             KeySource::Store => {
                 ensure_keys(&self.storage, &self.config, &*self.random, now).await?;
@@ -113,7 +122,10 @@ impl<S: Storage, C: Cache> ProviderBuilder<S, C> {
         };
         let (set, document) = published_keys(&self.config, &stored, now)?;
         Ok(Provider {
-            session_key: SessionKey::new(&secret),
+            password_hasher: PasswordHasher::start(&self.config.password_hashing)?,
+            throttle: LocalThrottle::default(),
+            user_sources: self.user_sources,
+            session_keys: RwLock::new(Arc::new(session_keys)),
             keys: RwLock::new(Arc::new(set)),
             last_triggered_reload: Mutex::new(None),
             local_clients: crate::cached::LocalClients::default(),
@@ -148,6 +160,23 @@ async fn ensure_keys<S: Storage>(
     Ok(())
 }
 
+/// Creates the session secret on first start (replicas may race: the first wins) and derives the keys.
+async fn ensure_session_keys<S: Storage>(
+    storage: &S,
+    config: &ProviderConfig,
+    random: &dyn Random,
+    now: UnixTime,
+) -> Result<SessionKeys, Error> {
+    let stored = storage.list_secrets(SessionKeys::PURPOSE).await?;
+    if stored.iter().any(|secret| secret.retired_at.is_none()) {
+        return SessionKeys::from_stored(&stored, now, config.session_lifetime);
+    }
+    let secret = StoredSecret::generate(SessionKeys::PURPOSE, random, now)?;
+    storage.insert_secret_if_none_active(&secret).await?;
+    let stored = storage.list_secrets(SessionKeys::PURPOSE).await?;
+    SessionKeys::from_stored(&stored, now, config.session_lifetime)
+}
+
 /// Parses the stored keys and renders the discovery document that advertises them.
 fn published_keys(
     config: &ProviderConfig,
@@ -173,7 +202,13 @@ pub struct Provider<S, C = MemoryCache> {
     pub(crate) cache: C,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) random: Arc<dyn Random>,
-    pub(crate) session_key: SessionKey,
+    /// The bounded pool that hashes and verifies passwords.
+    pub(crate) password_hasher: PasswordHasher,
+    /// In-process failure counts (see [`crate::throttle`]).
+    pub(crate) throttle: LocalThrottle,
+    /// The user sources sign-in asks, in order.
+    pub(crate) user_sources: Vec<Arc<dyn UserSource>>,
+    session_keys: RwLock<Arc<SessionKeys>>,
     keys: RwLock<Arc<KeySet>>,
     /// When a token naming an unknown key last triggered a key reload (monotonic clock).
     pub(crate) last_triggered_reload: Mutex<Option<Instant>>,
@@ -196,9 +231,15 @@ impl<S: Storage, C: Cache> Provider<S, C> {
         &self.config
     }
 
-    /// The store.
-    pub fn storage(&self) -> &S {
-        &self.storage
+    /// Whether the store answers: the readiness probe.
+    ///
+    /// # Errors
+    /// The storage failure.
+    pub async fn ready(&self) -> Result<(), Error> {
+        self.storage
+            .find_client(&ClientId::new("readiness-probe"))
+            .await?;
+        Ok(())
     }
 
     /// The cache.
@@ -216,9 +257,12 @@ impl<S: Storage, C: Cache> Provider<S, C> {
         &*self.random
     }
 
-    /// The key that signs sessions, interactions and CSRF tokens.
-    pub fn session_key(&self) -> &SessionKey {
-        &self.session_key
+    /// The keys that sign sessions, interactions and CSRF tokens.
+    pub fn session_keys(&self) -> Arc<SessionKeys> {
+        match self.session_keys.read() {
+            Ok(keys) => Arc::clone(&keys),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
     }
 
     /// The current key set.
@@ -245,7 +289,8 @@ impl<S: Storage, C: Cache> Provider<S, C> {
         }
     }
 
-    /// Re-reads the signing keys (after a rotation by another process) and rebuilds the published documents.
+    /// Re-reads the signing keys and session secrets (after a rotation by another process) and rebuilds the
+    /// published documents.
     ///
     /// # Errors
     /// Storage failures, and [`Error::Crypto`] when a key does not parse or a required algorithm has no key.
@@ -256,6 +301,11 @@ impl<S: Storage, C: Cache> Provider<S, C> {
         };
         let now = self.now();
         let (set, document) = published_keys(&self.config, &stored, now)?;
+        let secrets = self.storage.list_secrets(SessionKeys::PURPOSE).await?;
+        let session_keys = SessionKeys::from_stored(&secrets, now, self.config.session_lifetime)?;
+        if let Ok(mut keys) = self.session_keys.write() {
+            *keys = Arc::new(session_keys);
+        }
 
         if let Ok(mut keys) = self.keys.write() {
             *keys = Arc::new(set);
@@ -266,18 +316,25 @@ impl<S: Storage, C: Cache> Provider<S, C> {
         Ok(())
     }
 
-    /// Generates a new key for every required algorithm, retires the previous ones (they stay published until
-    /// tokens they signed expire), and reloads.
+    /// Generates a new session secret and a new key for every required algorithm, and retires the previous
+    /// ones: retired signing keys stay published until tokens they signed expire, and a retired session secret
+    /// still verifies until the sessions it signed expire. Returns the new key ids (the session secret's
+    /// first, as `session-<id>`).
     ///
     /// # Errors
-    /// `invalid_request` when keys come from files; storage and crypto failures.
+    /// `invalid_request` when signing keys come from files (the session secret is rotated all the same);
+    /// storage and crypto failures.
     pub async fn rotate_keys(&self) -> Result<Vec<String>, Error> {
+        let secret = StoredSecret::generate(SessionKeys::PURPOSE, &*self.random, self.now())?;
+        self.storage.rotate_secret(&secret, self.now()).await?;
+        tracing::info!(target: "nauthera::audit", id = %secret.id, "session secret rotated");
+        let mut kids = vec![format!("session-{}", secret.id)];
         if self.static_keys.is_some() {
+            self.reload_keys().await?;
             return Err(Error::invalid_request(
                 "signing keys are loaded from files; replace the files to rotate",
             ));
         }
-        let mut kids = Vec::new();
         for algorithm in KeySet::required_algorithms(self.config.signing_algorithm) {
             let key = StoredKey::generate(algorithm, &*self.random, self.now())?;
             self.storage.rotate_key(&key, self.now()).await?;
@@ -319,13 +376,14 @@ impl<S: Storage, C: Cache> Provider<S, C> {
         Ok(existed)
     }
 
-    /// Verifies a session cookie: signature, issuer, expiry, and that it was not ended by logout.
+    /// Verifies a session cookie: signature, issuer, expiry, that it was not ended by logout, and that its user
+    /// still exists, is enabled and has not ended every session since (password change, disabling).
     ///
     /// # Errors
     /// Storage failures.
     pub async fn verify_session(&self, cookie: &str) -> Result<Option<BrowserSession>, Error> {
         let Some(session) =
-            self.session_key
+            self.session_keys()
                 .verify_session(cookie, self.config.issuer_str(), self.now())
         else {
             return Ok(None);
@@ -333,7 +391,14 @@ impl<S: Storage, C: Cache> Provider<S, C> {
         let ended = self
             .is_revoked(&[RevocationKey::Session(session.sid.clone())])
             .await?;
-        Ok((!ended).then_some(session))
+        if ended {
+            return Ok(None);
+        }
+        let belongs = self
+            .find_user(&session.sub)
+            .await?
+            .is_some_and(|user| user.accepts_session(session.auth_time));
+        Ok(belongs.then_some(session))
     }
 
     /// A unauthorized-client error for a client that may not use a grant type.

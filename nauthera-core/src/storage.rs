@@ -2,13 +2,13 @@
 //! every trait; flows are generic over [`Storage`], the sum of them.
 //!
 //! Every method is one atomic operation. Methods that decide races (`redeem_code`, `rotate_refresh_token`,
-//! `insert_secret_if_absent`) must be atomic across processes sharing the backend.
+//! `insert_key_if_none_active`, `insert_secret_if_none_active`) must be atomic across processes sharing the backend.
 
 use std::future::Future;
 
 use crate::client::Client;
 use crate::error::StorageError;
-use crate::keys::{Algorithm, StoredKey};
+use crate::keys::{Algorithm, StoredKey, StoredSecret};
 use crate::pkce::CodeChallenge;
 use crate::secret::TokenDigest;
 use crate::time::UnixTime;
@@ -50,6 +50,12 @@ pub trait UserStore: Send + Sync {
     ) -> impl Future<Output = Result<Option<User>, StorageError>> + Send;
     /// Inserts or replaces a user (keyed by subject; usernames are unique).
     fn upsert_user(&self, user: &User) -> impl Future<Output = Result<(), StorageError>> + Send;
+    /// In one transaction: deletes the user with this subject and everything that is theirs (consents and
+    /// refresh tokens). Returns whether the user existed.
+    fn delete_user(
+        &self,
+        subject: &Subject,
+    ) -> impl Future<Output = Result<bool, StorageError>> + Send;
     /// Every user, ordered by username.
     fn list_users(&self) -> impl Future<Output = Result<Vec<User>, StorageError>> + Send;
 }
@@ -128,6 +134,9 @@ pub struct RefreshTokenRecord {
     pub issued_at: UnixTime,
     /// When the token expires.
     pub expires_at: UnixTime,
+    /// When the whole family expires: the absolute lifetime that rotation does not extend. A token never
+    /// outlives its family (`expires_at <= family_expires_at`).
+    pub family_expires_at: UnixTime,
     /// When the token was exchanged for its successor, if it was.
     pub rotated_at: Option<UnixTime>,
     /// Whether the family was revoked.
@@ -158,6 +167,12 @@ pub trait RefreshTokenStore: Send + Sync {
     fn revoke_refresh_family(
         &self,
         grant_id: &GrantId,
+    ) -> impl Future<Output = Result<(), StorageError>> + Send;
+    /// Revokes every refresh token of the subject, in every family (the account was disabled or its password
+    /// changed).
+    fn revoke_refresh_tokens_of(
+        &self,
+        subject: &Subject,
     ) -> impl Future<Output = Result<(), StorageError>> + Send;
 }
 
@@ -234,12 +249,22 @@ pub trait KeyStore: Send + Sync {
         algorithm: Algorithm,
         key: &StoredKey,
     ) -> impl Future<Output = Result<(), StorageError>> + Send;
-    /// Stores the secret `name` unless it exists, and returns the stored value (the first writer wins).
-    fn insert_secret_if_absent(
+    /// Every stored server secret of `purpose` (for example the session keys), retired or not.
+    fn list_secrets(
         &self,
-        name: &str,
-        value: &[u8],
-    ) -> impl Future<Output = Result<Vec<u8>, StorageError>> + Send;
+        purpose: &str,
+    ) -> impl Future<Output = Result<Vec<StoredSecret>, StorageError>> + Send;
+    /// In one transaction: retires the active secrets of the secret's purpose and stores it as active.
+    fn rotate_secret(
+        &self,
+        secret: &StoredSecret,
+        now: UnixTime,
+    ) -> impl Future<Output = Result<(), StorageError>> + Send;
+    /// Stores `secret` only if no unretired secret of its purpose exists (first start; replicas may race).
+    fn insert_secret_if_none_active(
+        &self,
+        secret: &StoredSecret,
+    ) -> impl Future<Output = Result<(), StorageError>> + Send;
 }
 
 /// Everything a backend provides. Implemented automatically for any type implementing every store trait.

@@ -1,12 +1,9 @@
-//! End-users: profile claims and argon2id password hashes.
+//! End-users: profile claims, password hash and account status.
 
-use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
 use serde::{Deserialize, Serialize};
 
-use crate::error::Error;
-use crate::random::Random;
-use crate::secret::Password;
+pub use crate::password::PasswordHash;
+use crate::time::UnixTime;
 use crate::types::{Scope, Subject};
 
 /// A local end-user.
@@ -21,6 +18,13 @@ pub struct User {
     pub password_hash: PasswordHash,
     /// Profile and email claims.
     pub claims: UserClaims,
+    /// A disabled user cannot sign in, and their sessions and refresh tokens stop working.
+    #[serde(default)]
+    pub disabled: bool,
+    /// Browser sessions that authenticated before this time are over (set when the password changes or the
+    /// account is disabled: every session of the user ends).
+    #[serde(default)]
+    pub sessions_not_before: Option<UnixTime>,
 }
 
 impl User {
@@ -31,7 +35,18 @@ impl User {
             username: username.into(),
             password_hash,
             claims: UserClaims::default(),
+            disabled: false,
+            sessions_not_before: None,
         }
+    }
+
+    /// Whether a browser session that authenticated at `auth_time` still belongs to this user: the account is
+    /// enabled and the session started after the last "end every session" event.
+    pub fn accepts_session(&self, auth_time: UnixTime) -> bool {
+        !self.disabled
+            && self
+                .sessions_not_before
+                .is_none_or(|not_before| auth_time >= not_before)
     }
 
     /// The standard claims the scope releases (OpenID Connect Core §5.4), without `sub`.
@@ -87,96 +102,9 @@ pub struct UserClaims {
     pub updated_at: Option<i64>,
 }
 
-/// An argon2id password hash in PHC string format.
-#[derive(Clone, Deserialize, Eq, PartialEq, Serialize)]
-#[serde(transparent)]
-pub struct PasswordHash(String);
-
-impl PasswordHash {
-    /// Hashes a password with argon2id and OWASP's parameters (19 MiB, 2 passes, 1 lane).
-    ///
-    /// This takes tens of milliseconds of CPU: call it off the async executor.
-    ///
-    /// # Errors
-    /// [`Error::Crypto`] when hashing or the random source fails.
-    pub fn new(password: &Password, random: &dyn Random) -> Result<Self, Error> {
-        let mut salt = [0_u8; 16];
-        random.fill(&mut salt)?;
-        let salt =
-            SaltString::encode_b64(&salt).map_err(|_| Error::Crypto("salt encoding failed"))?;
-        let hash = hasher()?
-            .hash_password(password.expose_secret().as_bytes(), &salt)
-            .map_err(|_| Error::Crypto("password hashing failed"))?;
-        Ok(Self(hash.to_string()))
-    }
-
-    /// Rebuilds a hash read back from storage.
-    pub fn from_stored(value: String) -> Self {
-        Self(value)
-    }
-
-    /// The PHC string.
-    pub fn as_stored(&self) -> &str {
-        &self.0
-    }
-
-    /// Whether `password` matches. This takes tens of milliseconds of CPU: call it off the async executor and
-    /// bound how many run at once.
-    pub fn verify(&self, password: &Password) -> bool {
-        let Ok(parsed) = argon2::password_hash::PasswordHash::new(&self.0) else {
-            return false;
-        };
-        Argon2::default()
-            .verify_password(password.expose_secret().as_bytes(), &parsed)
-            .is_ok()
-    }
-
-    /// A fixed hash to verify against when the username is unknown, so the response time does not reveal
-    /// which usernames exist.
-    pub fn decoy() -> Self {
-        Self(
-            "$argon2id$v=19$m=19456,t=2,p=1$bmF1dGhlcmFkZWNveXNhbHQ$1KBu7UtNahMSt8k1gjBUMvsQ+WPmTVJZw8jSKeIF4dU"
-                .to_owned(),
-        )
-    }
-}
-
-impl std::fmt::Debug for PasswordHash {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("PasswordHash([redacted])")
-    }
-}
-
-fn hasher() -> Result<Argon2<'static>, Error> {
-    let params =
-        Params::new(19 * 1024, 2, 1, None).map_err(|_| Error::Crypto("argon2 parameters"))?;
-    Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::random::SystemRandom;
-
-    #[test]
-    fn password_hash_round_trip() {
-        let hash =
-            PasswordHash::new(&Password::new("correct horse"), &SystemRandom::new()).unwrap();
-        assert!(
-            hash.as_stored()
-                .starts_with("$argon2id$v=19$m=19456,t=2,p=1$")
-        );
-        assert!(hash.verify(&Password::new("correct horse")));
-        assert!(!hash.verify(&Password::new("wrong")));
-    }
-
-    #[test]
-    fn decoy_is_a_valid_hash_that_matches_nothing_common() {
-        assert!(!PasswordHash::decoy().verify(&Password::new("")));
-        assert!(
-            argon2::password_hash::PasswordHash::new(PasswordHash::decoy().as_stored()).is_ok()
-        );
-    }
 
     #[test]
     fn claims_follow_scope() {

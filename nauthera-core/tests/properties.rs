@@ -5,7 +5,7 @@ use nauthera_core::client::{Client, ClientAuthMethod};
 use nauthera_core::keys::{Algorithm, KeySet, StoredKey};
 use nauthera_core::pkce::CodeChallenge;
 use nauthera_core::secret::CodeVerifier;
-use nauthera_core::session::SessionKey;
+use nauthera_core::session::SessionKeys;
 use nauthera_core::types::{ClientId, RedirectUri, Scope};
 use nauthera_core::{SystemRandom, UnixTime};
 use proptest::prelude::*;
@@ -50,7 +50,7 @@ proptest! {
 
     #[test]
     fn session_cookies_and_interactions_never_verify_from_garbage(input in any::<String>()) {
-        let key = SessionKey::new(&[7; 32]);
+        let key = SessionKeys::from_secret("k", &[7; 32]);
         prop_assert!(key.verify_session(&input, "https://op", UnixTime(0)).is_none());
         prop_assert!(key.verify_interaction(&input, UnixTime(0)).is_none());
         prop_assert!(!key.verify_csrf("login", "binding", &input));

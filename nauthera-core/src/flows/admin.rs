@@ -1,50 +1,15 @@
-//! Administration: users and clients, used by the reference binary's subcommands and by embedding
-//! applications.
+//! Administration of clients, used by the reference binary's subcommands, the admin API and embedding
+//! applications. Accounts are in [`crate::flows::accounts`].
 
 use crate::cache::Cache;
 use crate::client::{Client, ClientSecretHash};
 use crate::error::Error;
 use crate::provider::Provider;
-use crate::random::{identifier, opaque_token};
-use crate::secret::{ClientSecret, Password};
+use crate::random::opaque_token;
+use crate::secret::ClientSecret;
 use crate::storage::Storage;
-use crate::types::Subject;
-use crate::user::{PasswordHash, User, UserClaims};
 
 impl<S: Storage, C: Cache> Provider<S, C> {
-    /// Creates or updates the user `username` with a new password (argon2id; takes tens of milliseconds).
-    ///
-    /// # Errors
-    /// Storage and crypto failures.
-    pub async fn upsert_user(
-        &self,
-        username: &str,
-        password: &Password,
-        claims: UserClaims,
-    ) -> Result<User, Error> {
-        let subject = match self.storage.find_user_by_username(username).await? {
-            Some(existing) => existing.subject,
-            None => Subject::new(identifier(&*self.random)?),
-        };
-        let mut user = User::new(
-            subject,
-            username,
-            PasswordHash::new(password, &*self.random)?,
-        );
-        user.claims = claims;
-        self.storage.upsert_user(&user).await?;
-        self.invalidate_user(&user.subject).await;
-        Ok(user)
-    }
-
-    /// Every user.
-    ///
-    /// # Errors
-    /// Storage failures.
-    pub async fn list_users(&self) -> Result<Vec<User>, Error> {
-        Ok(self.storage.list_users().await?)
-    }
-
     /// Every client.
     ///
     /// # Errors

@@ -1,5 +1,6 @@
 //! Client authentication at the token, introspection and revocation endpoints (RFC 6749 §2.3).
 
+use std::net::IpAddr;
 use std::sync::Arc;
 
 use crate::cache::Cache;
@@ -8,6 +9,7 @@ use crate::error::{AuthScheme, Error};
 use crate::provider::Provider;
 use crate::secret::ClientSecret;
 use crate::storage::Storage;
+use crate::throttle::ThrottleKey;
 use crate::types::ClientId;
 
 /// The credentials a request presented, as parsed by the HTTP layer.
@@ -20,6 +22,8 @@ pub struct PresentedCredentials {
     pub client_id: Option<String>,
     /// `client_secret` from the form body.
     pub client_secret: Option<ClientSecret>,
+    /// The client's IP address, for throttling failed authentications.
+    pub client_ip: Option<IpAddr>,
 }
 
 impl PresentedCredentials {
@@ -33,7 +37,14 @@ impl PresentedCredentials {
             basic,
             client_id,
             client_secret,
+            client_ip: None,
         }
+    }
+
+    /// The same credentials, presented from `client_ip`.
+    pub fn from_address(mut self, client_ip: Option<IpAddr>) -> Self {
+        self.client_ip = client_ip;
+        self
     }
 
     fn scheme(&self) -> AuthScheme {
@@ -46,11 +57,13 @@ impl PresentedCredentials {
 }
 
 impl<S: Storage, C: Cache> Provider<S, C> {
-    /// Authenticates the client with exactly one method, which must be the one it registered.
+    /// Authenticates the client with exactly one method, which must be the one it registered. Failed
+    /// authentications with a secret are throttled per `client_id` and per address ([`crate::throttle`]).
     ///
     /// # Errors
     /// `invalid_request` when several methods are used at once, [`Error::ClientAuthentication`] when
-    /// authentication fails, and storage failures.
+    /// authentication fails, [`Error::Throttled`] while the client or address is blocked, and storage
+    /// failures.
     pub async fn authenticate_client(
         &self,
         presented: &PresentedCredentials,
@@ -96,23 +109,35 @@ impl<S: Storage, C: Cache> Provider<S, C> {
                 (id, None, ClientAuthMethod::None)
             }
         };
-        let client = self
-            .client(&ClientId::new(client_id))
-            .await?
-            .ok_or_else(|| failed("client authentication failed"))?;
-        if client.auth_method != method {
-            return Err(failed("client authentication failed"));
+        let client_id = ClientId::new(client_id);
+        let mut keys = vec![ThrottleKey::Client(&client_id)];
+        keys.extend(presented.client_ip.map(ThrottleKey::ClientAddress));
+        if secret.is_some()
+            && let Some(retry_after) = self.throttled(&keys).await
+        {
+            tracing::warn!(target: "nauthera::audit", client_id = %client_id, client_ip = ?presented.client_ip, retry_after = retry_after.as_secs(), "client authentication throttled");
+            return Err(Error::Throttled { retry_after });
         }
-        if let Some(secret) = secret {
-            let verified = client
-                .secret_hash
-                .as_ref()
-                .is_some_and(|hash| hash.verify(secret));
-            if !verified {
-                tracing::info!(target: "nauthera::audit", client_id = %client.client_id, "client authentication failed");
-                return Err(failed("client authentication failed"));
+        let client = self.client(&client_id).await?;
+        let verified = client.as_ref().is_some_and(|client| {
+            client.auth_method == method
+                && match secret {
+                    Some(secret) => client
+                        .secret_hash
+                        .as_ref()
+                        .is_some_and(|hash| hash.verify(secret)),
+                    None => true,
+                }
+        });
+        match client {
+            Some(client) if verified => Ok(client),
+            _ => {
+                if secret.is_some() {
+                    self.record_failure(&keys).await;
+                }
+                tracing::info!(target: "nauthera::audit", client_id = %client_id, client_ip = ?presented.client_ip, "client authentication failed");
+                Err(failed("client authentication failed"))
             }
         }
-        Ok(client)
     }
 }

@@ -47,6 +47,8 @@ pub(crate) struct GrantContext<'a> {
     pub(crate) sid: &'a SessionId,
     pub(crate) auth_time: UnixTime,
     pub(crate) nonce: Option<&'a str>,
+    /// When the refresh-token family expires; `None` starts a new family with the absolute lifetime.
+    pub(crate) family_expires_at: Option<UnixTime>,
 }
 
 impl<S: Storage, C: Cache> Provider<S, C> {
@@ -133,6 +135,9 @@ impl<S: Storage, C: Cache> Provider<S, C> {
     ) -> Result<(RefreshToken, RefreshTokenRecord), Error> {
         let token = RefreshToken::new(opaque_token(&*self.random, "nrt_")?);
         let now = self.now();
+        let family_expires_at = grant
+            .family_expires_at
+            .unwrap_or_else(|| now.plus(self.config.refresh_token_absolute_lifetime));
         let record = RefreshTokenRecord {
             digest: token.digest(),
             grant_id: grant.grant_id.clone(),
@@ -142,7 +147,10 @@ impl<S: Storage, C: Cache> Provider<S, C> {
             sid: grant.sid.clone(),
             auth_time: grant.auth_time,
             issued_at: now,
-            expires_at: now.plus(self.config.refresh_token_lifetime),
+            expires_at: now
+                .plus(self.config.refresh_token_lifetime)
+                .min(family_expires_at),
+            family_expires_at,
             rotated_at: None,
             revoked: false,
         };

@@ -45,6 +45,7 @@ impl<S: Storage, C: Cache> Provider<S, C> {
         &self,
         params: TokenParams,
         basic: Option<(String, crate::secret::ClientSecret)>,
+        client_ip: Option<std::net::IpAddr>,
     ) -> Result<TokenResponse, Error> {
         let grant_type = params
             .grant_type
@@ -63,7 +64,8 @@ impl<S: Storage, C: Cache> Provider<S, C> {
                 .client_secret
                 .clone()
                 .map(crate::secret::ClientSecret::new),
-        );
+        )
+        .from_address(client_ip);
         let client = self.authenticate_client(&presented).await?;
         if !client.allows_grant(grant_type) {
             return Err(Self::unauthorized("the client may not use this grant type"));
@@ -136,6 +138,7 @@ impl<S: Storage, C: Cache> Provider<S, C> {
             sid: &record.sid,
             auth_time: record.auth_time,
             nonce: record.nonce.as_deref(),
+            family_expires_at: None,
         };
         self.issue_user_tokens(&grant, None).await
     }
@@ -165,8 +168,18 @@ impl<S: Storage, C: Cache> Provider<S, C> {
                 .await?;
             return Err(Error::invalid_grant("the refresh token was already used"));
         }
-        if record.expires_at <= now {
+        if record.expires_at <= now || record.family_expires_at <= now {
             return Err(Error::invalid_grant("the refresh token expired"));
+        }
+        // A refresh speaks for the end-user: it stops when the account is disabled or deleted.
+        if !self
+            .find_user(&record.subject)
+            .await?
+            .is_some_and(|user| !user.disabled)
+        {
+            self.revoke_grant(&record.grant_id, "the user is disabled or deleted")
+                .await?;
+            return Err(Error::invalid_grant("the refresh token was revoked"));
         }
         let scope = match params.scope.as_deref() {
             Some(requested) => {
@@ -189,6 +202,7 @@ impl<S: Storage, C: Cache> Provider<S, C> {
             sid: &record.sid,
             auth_time: record.auth_time,
             nonce: None,
+            family_expires_at: Some(record.family_expires_at),
         };
         // The family keeps the original scope so a narrowed refresh does not shrink later ones.
         let family_grant = GrantContext {

@@ -3,10 +3,12 @@
 mod jwk;
 pub(crate) mod key_set;
 mod signing_key;
+mod stored_secret;
 
 pub use jwk::{Jwk, JwkSet};
 pub use key_set::{KeySet, VerifiedJwt};
 pub use signing_key::{SigningKey, StoredKey};
+pub use stored_secret::StoredSecret;
 
 use serde::{Deserialize, Serialize};
 
