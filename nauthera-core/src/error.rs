@@ -103,6 +103,9 @@ pub enum Error {
         /// A human-readable description that never contains secrets.
         description: &'static str,
     },
+    /// The request conflicts with the state it would change (for example a client another owner manages).
+    #[error("conflict: {0}")]
+    Conflict(String),
     /// The storage backend failed.
     #[error("storage failed")]
     Storage(#[from] StorageError),
@@ -153,6 +156,7 @@ impl Error {
                 ErrorCode::TemporarilyUnavailable
             }
             Self::Storage(_) | Self::Crypto(_) => ErrorCode::ServerError,
+            Self::Conflict(_) => ErrorCode::InvalidRequest,
             Self::Overloaded { .. } => ErrorCode::TemporarilyUnavailable,
             Self::Throttled { .. } => ErrorCode::InvalidClient,
         }
@@ -163,6 +167,7 @@ impl Error {
         match self {
             Self::Protocol { description, .. } => description,
             Self::ClientAuthentication { description, .. } => description,
+            Self::Conflict(description) => description,
             Self::Storage(_) | Self::Crypto(_) => "the server could not complete the request",
             Self::Overloaded { .. } => "the server is busy; try again shortly",
             Self::Throttled { .. } => "too many failed attempts; try again later",

@@ -34,6 +34,7 @@ pub mod password;
 pub mod pkce;
 pub mod provider;
 pub mod random;
+pub mod registration;
 pub mod secret;
 pub mod session;
 pub mod sign_in;

@@ -108,7 +108,8 @@ impl<S: Storage, C: Cache> ProviderBuilder<S, C> {
     /// the hashing threads cannot start.
     pub async fn build(self) -> Result<Provider<S, C>, Error> {
         let now = self.clock.now();
-        let session_keys = ensure_session_keys(&self.storage, &self.config, &*self.random, now).await?;
+        let session_keys =
+            ensure_session_keys(&self.storage, &self.config, &*self.random, now).await?;
         let static_keys = match self.key_source {
             KeySource::Store => {
                 ensure_keys(&self.storage, &self.config, &*self.random, now).await?;
@@ -229,6 +230,14 @@ impl<S: Storage, C: Cache> Provider<S, C> {
     /// The configuration.
     pub fn config(&self) -> &ProviderConfig {
         &self.config
+    }
+
+    /// Deletes expired codes, refresh tokens and revocations (run it periodically); returns how many went.
+    ///
+    /// # Errors
+    /// Storage failures.
+    pub async fn purge_expired(&self) -> Result<u64, Error> {
+        Ok(self.storage.purge_expired(self.now()).await?)
     }
 
     /// Whether the store answers: the readiness probe.

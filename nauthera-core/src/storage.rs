@@ -267,6 +267,16 @@ pub trait KeyStore: Send + Sync {
     ) -> impl Future<Output = Result<(), StorageError>> + Send;
 }
 
+/// Housekeeping: forgetting what has expired.
+pub trait PurgeStore: Send + Sync {
+    /// Deletes expired codes, refresh tokens and revocations as of `now`; returns how many rows went. Replicas
+    /// sharing a backend may call it at the same time (a backend may let one of them do the work).
+    fn purge_expired(
+        &self,
+        now: UnixTime,
+    ) -> impl Future<Output = Result<u64, StorageError>> + Send;
+}
+
 /// Everything a backend provides. Implemented automatically for any type implementing every store trait.
 pub trait Storage:
     ClientStore
@@ -276,6 +286,7 @@ pub trait Storage:
     + RevocationStore
     + ConsentStore
     + KeyStore
+    + PurgeStore
     + 'static
 {
 }
@@ -288,6 +299,7 @@ impl<T> Storage for T where
         + RevocationStore
         + ConsentStore
         + KeyStore
+        + PurgeStore
         + 'static
 {
 }

@@ -37,7 +37,12 @@ pub struct ThrottleLimits {
 
 impl ThrottleLimits {
     /// Limits with these values.
-    pub fn new(free_failures: u32, base_delay: Duration, max_delay: Duration, window: Duration) -> Self {
+    pub fn new(
+        free_failures: u32,
+        base_delay: Duration,
+        max_delay: Duration,
+        window: Duration,
+    ) -> Self {
         Self {
             free_failures,
             base_delay,
@@ -52,7 +57,9 @@ impl ThrottleLimits {
         if failures < free.max(1) {
             return Duration::ZERO;
         }
-        let doublings = u32::try_from(failures - free.max(1)).unwrap_or(u32::MAX).min(30);
+        let doublings = u32::try_from(failures - free.max(1))
+            .unwrap_or(u32::MAX)
+            .min(30);
         self.base_delay
             .saturating_mul(1_u32 << doublings)
             .min(self.max_delay)
@@ -263,7 +270,9 @@ impl<S: Storage, C: Cache> Provider<S, C> {
                         let until = now.plus(delay);
                         self.throttle.note_shared(&name, until, now);
                         let value = until.seconds().to_string();
-                        self.cache.put(&block_key(&name), value.as_bytes(), delay).await;
+                        self.cache
+                            .put(&block_key(&name), value.as_bytes(), delay)
+                            .await;
                     }
                 }
                 None => {
@@ -320,11 +329,18 @@ mod tests {
         let local = LocalThrottle::default();
         let now = UnixTime(1_000);
         assert_eq!(local.record_failure("k".into(), limits, now), now);
-        assert_eq!(local.record_failure("k".into(), limits, now), UnixTime(1_005));
+        assert_eq!(
+            local.record_failure("k".into(), limits, now),
+            UnixTime(1_005)
+        );
         assert_eq!(local.blocked_until("k", now), Some(UnixTime(1_005)));
         let later = UnixTime(1_200);
         assert_eq!(local.blocked_until("k", later), None);
-        assert_eq!(local.record_failure("k".into(), limits, later), later, "the count started over");
+        assert_eq!(
+            local.record_failure("k".into(), limits, later),
+            later,
+            "the count started over"
+        );
         local.clear("k");
         assert_eq!(local.blocked_until("k", later), None);
     }

@@ -21,8 +21,8 @@ pub struct User {
     /// A disabled user cannot sign in, and their sessions and refresh tokens stop working.
     #[serde(default)]
     pub disabled: bool,
-    /// Browser sessions that authenticated before this time are over (set when the password changes or the
-    /// account is disabled: every session of the user ends).
+    /// Browser sessions that authenticated at or before this time are over (set when the password changes or
+    /// the account is disabled: every session of the user ends).
     #[serde(default)]
     pub sessions_not_before: Option<UnixTime>,
 }
@@ -41,12 +41,13 @@ impl User {
     }
 
     /// Whether a browser session that authenticated at `auth_time` still belongs to this user: the account is
-    /// enabled and the session started after the last "end every session" event.
+    /// enabled and the session started after the last "end every session" event. Times are in seconds, so a
+    /// session that started in the same second as the event ends too.
     pub fn accepts_session(&self, auth_time: UnixTime) -> bool {
         !self.disabled
             && self
                 .sessions_not_before
-                .is_none_or(|not_before| auth_time >= not_before)
+                .is_none_or(|not_before| auth_time > not_before)
     }
 
     /// The standard claims the scope releases (OpenID Connect Core §5.4), without `sub`.

@@ -30,7 +30,13 @@ impl<S: Storage, C: Cache> Provider<S, C> {
         let existing = self.storage.find_user_by_username(username).await?;
         if let Some(user) = &existing
             && user.claims == claims
-            && self.password_hasher.verify(user.password_hash.clone(), Password::new(password.expose_secret())).await?
+            && self
+                .password_hasher
+                .verify(
+                    user.password_hash.clone(),
+                    Password::new(password.expose_secret()),
+                )
+                .await?
         {
             return Ok(user.clone());
         }

@@ -5,10 +5,13 @@ pub mod admin;
 pub mod authorize;
 pub mod client_auth;
 pub mod end_session;
-pub mod interaction;
 mod id_token_hint;
+pub mod interaction;
 pub mod introspect;
 pub mod issue;
 pub mod revoke;
 pub mod token;
 pub mod userinfo;
+
+#[cfg(test)]
+mod tests;

@@ -173,9 +173,12 @@ mod tests {
     #[test]
     fn hashes_interoperate_with_the_argon2_crate() {
         let mut memory = Argon2Memory::new();
-        let hash = PasswordHash::compute(&Password::new("correct horse"), &[9; 16], &mut memory)
-            .unwrap();
-        assert!(hash.as_stored().starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+        let hash =
+            PasswordHash::compute(&Password::new("correct horse"), &[9; 16], &mut memory).unwrap();
+        assert!(
+            hash.as_stored()
+                .starts_with("$argon2id$v=19$m=19456,t=2,p=1$")
+        );
         let parsed = PhcString::new(hash.as_stored()).unwrap();
         assert!(
             Argon2::default()
@@ -191,7 +194,9 @@ mod tests {
         let mut memory = Argon2Memory::new();
         assert!(!PasswordHash::decoy().verify_in(&Password::new(""), &mut memory));
         assert!(PhcString::new(PasswordHash::decoy().as_stored()).is_ok());
-        assert!(!PasswordHash::from_stored("garbage".into()).verify_in(&Password::new(""), &mut memory));
+        assert!(
+            !PasswordHash::from_stored("garbage".into()).verify_in(&Password::new(""), &mut memory)
+        );
     }
 
     #[test]

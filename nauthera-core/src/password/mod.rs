@@ -49,8 +49,14 @@ pub struct PasswordHasher {
 }
 
 enum Work {
-    Hash { password: Password, salt: [u8; 16] },
-    Verify { hash: PasswordHash, password: Password },
+    Hash {
+        password: Password,
+        salt: [u8; 16],
+    },
+    Verify {
+        hash: PasswordHash,
+        password: Password,
+    },
 }
 
 enum Done {
@@ -104,7 +110,11 @@ impl PasswordHasher {
     /// # Errors
     /// [`Error::Overloaded`] when no worker was free within the configured wait; [`Error::Crypto`] when the
     /// random source or hashing fails.
-    pub async fn hash(&self, password: Password, random: &dyn Random) -> Result<PasswordHash, Error> {
+    pub async fn hash(
+        &self,
+        password: Password,
+        random: &dyn Random,
+    ) -> Result<PasswordHash, Error> {
         let mut salt = [0_u8; 16];
         random.fill(&mut salt)?;
         match self.run(Work::Hash { password, salt }).await? {
@@ -162,7 +172,9 @@ fn work(receiver: &Mutex<Receiver<Job>>, max_wait: Duration) {
             Err(overloaded(max_wait))
         } else {
             Ok(match job.work {
-                Work::Verify { hash, password } => Done::Verified(hash.verify_in(&password, &mut memory)),
+                Work::Verify { hash, password } => {
+                    Done::Verified(hash.verify_in(&password, &mut memory))
+                }
                 Work::Hash { password, salt } => {
                     match PasswordHash::compute(&password, &salt, &mut memory) {
                         Ok(hash) => Done::Hashed(hash),

@@ -13,7 +13,7 @@ use crate::client::Client;
 use crate::keys::{Algorithm, StoredKey, StoredSecret};
 use crate::secret::TokenDigest;
 use crate::storage::{
-    ClientStore, CodeRecord, CodeStore, ConsentStore, KeyStore, RefreshTokenRecord,
+    ClientStore, CodeRecord, CodeStore, ConsentStore, KeyStore, PurgeStore, RefreshTokenRecord,
     RefreshTokenStore, RevocationKey, RevocationStore, UserStore,
 };
 use crate::types::{ClientId, GrantId, Scope, Subject};
@@ -114,7 +114,9 @@ impl UserStore for MemoryStore {
     async fn delete_user(&self, subject: &Subject) -> Result<bool, StorageError> {
         let mut state = self.state()?;
         let existed = state.users.remove(subject.as_str()).is_some();
-        state.consents.retain(|(owner, _), _| owner != subject.as_str());
+        state
+            .consents
+            .retain(|(owner, _), _| owner != subject.as_str());
         state
             .refresh_tokens
             .retain(|_, token| token.subject != *subject);
@@ -296,7 +298,11 @@ impl KeyStore for MemoryStore {
             .collect())
     }
 
-    async fn rotate_secret(&self, secret: &StoredSecret, now: UnixTime) -> Result<(), StorageError> {
+    async fn rotate_secret(
+        &self,
+        secret: &StoredSecret,
+        now: UnixTime,
+    ) -> Result<(), StorageError> {
         let mut state = self.state()?;
         for existing in &mut state.secrets {
             if existing.purpose == secret.purpose && existing.retired_at.is_none() {
@@ -307,7 +313,10 @@ impl KeyStore for MemoryStore {
         Ok(())
     }
 
-    async fn insert_secret_if_none_active(&self, secret: &StoredSecret) -> Result<(), StorageError> {
+    async fn insert_secret_if_none_active(
+        &self,
+        secret: &StoredSecret,
+    ) -> Result<(), StorageError> {
         let mut state = self.state()?;
         let active = state
             .secrets
@@ -317,5 +326,19 @@ impl KeyStore for MemoryStore {
             state.secrets.push(secret.clone());
         }
         Ok(())
+    }
+}
+
+impl PurgeStore for MemoryStore {
+    async fn purge_expired(&self, now: UnixTime) -> Result<u64, StorageError> {
+        let mut state = self.state()?;
+        let before = state.codes.len() + state.refresh_tokens.len() + state.revocations.len();
+        state.codes.retain(|_, code| code.expires_at > now);
+        state
+            .refresh_tokens
+            .retain(|_, token| token.expires_at > now);
+        state.revocations.retain(|_, expires_at| *expires_at > now);
+        let after = state.codes.len() + state.refresh_tokens.len() + state.revocations.len();
+        Ok(u64::try_from(before - after).unwrap_or(u64::MAX))
     }
 }
