@@ -4,12 +4,34 @@ use http::{HeaderMap, HeaderValue, header};
 use nauthera_core::ProviderConfig;
 
 /// The browser session cookie (a signed JWT).
-pub(crate) const SESSION_COOKIE: &str = "nauthera_session";
+pub(crate) const SESSION_COOKIE: Cookie = Cookie("nauthera_session");
 /// The login CSRF cookie (a random value the login form's token is bound to).
-pub(crate) const CSRF_COOKIE: &str = "nauthera_csrf";
+pub(crate) const CSRF_COOKIE: Cookie = Cookie("nauthera_csrf");
 
-/// The value of cookie `name` in the request.
-pub(crate) fn read<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+/// A cookie of the provider's, by its base name.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Cookie(&'static str);
+
+impl Cookie {
+    /// The name on the wire: with an `https` issuer at the root path the cookie is `__Host-` prefixed, so the
+    /// browser accepts it only Secure, for this host and path `/`, never set by a sibling subdomain or over
+    /// plain http (RFC 6265bis §4.1.3.2).
+    pub(crate) fn name(self, config: &ProviderConfig) -> String {
+        if config.secure_cookies() && config.path_prefix().is_empty() {
+            format!("__Host-{}", self.0)
+        } else {
+            self.0.to_owned()
+        }
+    }
+}
+
+/// The value of `cookie` in the request.
+pub(crate) fn read<'a>(
+    config: &ProviderConfig,
+    headers: &'a HeaderMap,
+    cookie: Cookie,
+) -> Option<&'a str> {
+    let name = cookie.name(config);
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -24,10 +46,11 @@ pub(crate) fn read<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 /// plain-http loopback. `max_age` of zero deletes the cookie.
 pub(crate) fn set(
     config: &ProviderConfig,
-    name: &str,
+    cookie: Cookie,
     value: &str,
     max_age: u64,
 ) -> Option<HeaderValue> {
+    let name = cookie.name(config);
     let path = match config.path_prefix() {
         "" => "/",
         prefix => prefix,
@@ -54,8 +77,9 @@ mod tests {
             header::COOKIE,
             HeaderValue::from_static("a=1; nauthera_session=tok; b=2"),
         );
-        assert_eq!(read(&headers, SESSION_COOKIE), Some("tok"));
-        assert_eq!(read(&headers, "missing"), None);
+        let config = ProviderConfig::new("http://127.0.0.1:8080").unwrap();
+        assert_eq!(read(&config, &headers, SESSION_COOKIE), Some("tok"));
+        assert_eq!(read(&config, &headers, Cookie("missing")), None);
     }
 
     #[test]
@@ -65,6 +89,11 @@ mod tests {
         assert_eq!(
             cookie.to_str().unwrap(),
             "nauthera_session=v; Path=/auth; Max-Age=60; HttpOnly; SameSite=Lax; Secure"
+        );
+        let root = ProviderConfig::new("https://id.example.com").unwrap();
+        assert_eq!(
+            set(&root, SESSION_COOKIE, "v", 60).unwrap().to_str().unwrap(),
+            "__Host-nauthera_session=v; Path=/; Max-Age=60; HttpOnly; SameSite=Lax; Secure"
         );
         let dev = ProviderConfig::new("http://127.0.0.1:8080").unwrap();
         assert!(

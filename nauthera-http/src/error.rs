@@ -1,6 +1,8 @@
 //! Mapping core errors to responses: RFC 6749 §5.2 JSON for API endpoints, an HTML page for browser endpoints.
 //! Internal failures are logged here, once; client mistakes are not logged.
 
+use std::time::Duration;
+
 use axum::Json;
 use axum::response::{IntoResponse, Response};
 use http::{HeaderValue, StatusCode, header};
@@ -33,15 +35,37 @@ pub(crate) fn log_internal(error: &Error) {
     }
 }
 
-/// An RFC 6749 §5.2 JSON error response, with `WWW-Authenticate` on 401 and `Cache-Control: no-store`.
+/// The status of an error: by its code, except that throttling is `429` and overload `503` (both with
+/// `Retry-After`, see [`with_retry_after`]).
+fn error_status(error: &Error) -> StatusCode {
+    match error {
+        Error::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
+        Error::Overloaded { .. } => StatusCode::SERVICE_UNAVAILABLE,
+        _ => status(error.code()),
+    }
+}
+
+/// Adds `Retry-After` (in whole seconds, at least 1) when there is a wait to announce.
+pub(crate) fn with_retry_after(mut response: Response, retry_after: Option<Duration>) -> Response {
+    if let Some(wait) = retry_after
+        && let Ok(value) = HeaderValue::from_str(&wait.as_secs().max(1).to_string())
+    {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    response
+}
+
+/// An RFC 6749 §5.2 JSON error response, with `WWW-Authenticate` on 401, `Retry-After` on 429 and 503, and
+/// `Cache-Control: no-store`.
 pub(crate) fn json_error(error: &Error) -> Response {
     log_internal(error);
     let code = error.code();
     let body = json!({ "error": code.as_str(), "error_description": error.description() });
-    let mut response = (status(code), Json(body)).into_response();
+    let status = error_status(error);
+    let mut response = with_retry_after((status, Json(body)).into_response(), error.retry_after());
     let headers = response.headers_mut();
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    if code == ErrorCode::InvalidClient {
+    if status == StatusCode::UNAUTHORIZED {
         headers.insert(
             header::WWW_AUTHENTICATE,
             HeaderValue::from_static("Basic realm=\"nauthera\""),
@@ -54,5 +78,6 @@ pub(crate) fn json_error(error: &Error) -> Response {
 pub(crate) fn html_error(error: &Error) -> Response {
     log_internal(error);
     let code = error.code();
-    pages::error_page(status(code), code.as_str(), error.description())
+    let page = pages::error_page(error_status(error), code.as_str(), error.description());
+    with_retry_after(page, error.retry_after())
 }

@@ -21,6 +21,7 @@
 //! - `extract`, `cookies`, `error`: request parsing, cookies, and the mapping of core errors to responses.
 //! - `middleware`: security headers, tracing without query strings or credentials, body size limit.
 
+mod client_ip;
 mod cookies;
 mod endpoints;
 mod error;
@@ -36,33 +37,37 @@ use axum::routing::{get, post};
 use nauthera_core::discovery::paths;
 use nauthera_core::{Cache, Provider, Storage};
 
+pub use client_ip::TrustedProxy;
 pub use middleware::PathOnlySpan;
 
 use crate::endpoints::{authorize, consent, end_session, login, metadata, token, userinfo};
 use crate::state::AppState;
 
-/// Limits and tuning of the HTTP layer.
+/// Limits and tuning of the HTTP layer. Password hashing and throttling are the provider's
+/// ([`nauthera_core::ProviderConfig`]).
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct HttpOptions {
     /// The largest accepted request body (default 64 KiB); larger requests get 413.
     pub max_body_bytes: usize,
-    /// How many argon2id password checks may run at once (default: the number of CPUs).
-    pub concurrent_password_hashes: usize,
+    /// Reverse proxies whose `X-Forwarded-For` gives the client address (default: none, the socket peer is
+    /// the client). Serve the router with `into_make_service_with_connect_info::<SocketAddr>()` so the peer is
+    /// known; without it, failures are throttled per account and client only.
+    pub trusted_proxies: Vec<TrustedProxy>,
 }
 
 impl Default for HttpOptions {
     fn default() -> Self {
         Self {
             max_body_bytes: 64 * 1024,
-            concurrent_password_hashes: std::thread::available_parallelism().map_or(2, usize::from),
+            trusted_proxies: Vec::new(),
         }
     }
 }
 
 /// Builds the router serving every endpoint, at the paths of [`nauthera_core::discovery::paths`].
 pub fn router<S: Storage, C: Cache>(provider: Arc<Provider<S, C>>, options: HttpOptions) -> Router {
-    let state = Arc::new(AppState::new(provider, options.concurrent_password_hashes));
+    let state = Arc::new(AppState::new(provider, options.trusted_proxies));
     let routes = Router::new()
         .route(
             paths::OPENID_CONFIGURATION,

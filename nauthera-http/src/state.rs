@@ -3,20 +3,21 @@
 use std::sync::Arc;
 
 use nauthera_core::{Cache, Provider, Storage};
-use tokio::sync::Semaphore;
 
-/// The provider and the limits the HTTP layer enforces around it.
+use crate::client_ip::TrustedProxy;
+
+/// The provider and the settings the HTTP layer applies around it.
 pub(crate) struct AppState<S, C> {
     pub(crate) provider: Arc<Provider<S, C>>,
-    /// Bounds concurrent argon2id verifications so a burst of logins cannot starve token requests.
-    pub(crate) password_permits: Semaphore,
+    /// Reverse proxies whose `X-Forwarded-For` is believed.
+    pub(crate) trusted_proxies: Vec<TrustedProxy>,
 }
 
 impl<S: Storage, C: Cache> AppState<S, C> {
-    pub(crate) fn new(provider: Arc<Provider<S, C>>, concurrent_password_hashes: usize) -> Self {
+    pub(crate) fn new(provider: Arc<Provider<S, C>>, trusted_proxies: Vec<TrustedProxy>) -> Self {
         Self {
             provider,
-            password_permits: Semaphore::new(concurrent_password_hashes.max(1)),
+            trusted_proxies,
         }
     }
 

@@ -214,11 +214,22 @@ pub async fn run(
         })
     });
     let limits = config.limits.connection_limits();
-    let served = serve(provider, listener, limits, stopping(stopped)).await;
+    let http = http_options(&config)?;
+    let served = serve_with(provider, listener, limits, http, stopping(stopped)).await;
     if let Some(admin) = admin {
         admin.await.map_err(std::io::Error::other)??;
     }
     served
+}
+
+/// The HTTP layer's options of the configuration (the trusted proxies).
+///
+/// # Errors
+/// [`ConfigError::Invalid`] for a trusted proxy that is not an address or CIDR block.
+pub fn http_options(config: &ServerConfig) -> Result<HttpOptions, ConfigError> {
+    let mut http = HttpOptions::default();
+    http.trusted_proxies = config.throttle.trusted_proxies()?;
+    Ok(http)
 }
 
 /// Completes when the shutdown signal has been sent (or its sender is gone).
@@ -241,7 +252,21 @@ pub async fn serve(
     limits: ConnectionLimits,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServerError> {
-    let app = nauthera_http::router(Arc::clone(&provider), HttpOptions::default());
+    serve_with(provider, listener, limits, HttpOptions::default(), shutdown).await
+}
+
+/// [`serve`] with the HTTP layer's options (trusted proxies, body limit).
+///
+/// # Errors
+/// See [`ServerError`].
+pub async fn serve_with(
+    provider: Arc<ServerProvider>,
+    listener: TcpListener,
+    limits: ConnectionLimits,
+    http: HttpOptions,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServerError> {
+    let app = nauthera_http::router(Arc::clone(&provider), http);
     let maintenance = tokio::spawn(maintain(Arc::clone(&provider)));
     tracing::info!(issuer = provider.config().issuer_str(), address = %listener.local_addr()?, "serving");
     crate::listener::serve_limited(listener, app, limits, shutdown).await;
@@ -262,7 +287,7 @@ async fn maintain(provider: Arc<ServerProvider>) {
                 }
             }
             _ = purge.tick() => {
-                match provider.storage().purge_expired(provider.now()).await {
+                match provider.purge_expired().await {
                     Ok(0) => {}
                     Ok(purged) => tracing::info!(purged, "purged expired rows"),
                     Err(error) => tracing::warn!(error = %error, "purging expired rows failed"),

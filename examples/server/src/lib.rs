@@ -10,8 +10,11 @@ pub mod cli;
 pub mod config;
 pub mod listener;
 pub mod pem;
+pub mod throttle_config;
 pub mod remote;
 
-pub use app::{ServerError, ServerProvider, provider, provider_with_clock, run, serve};
+pub use app::{
+    ServerError, ServerProvider, http_options, provider, provider_with_clock, run, serve, serve_with,
+};
 pub use config::ServerConfig;
 pub use listener::ConnectionLimits;

@@ -9,6 +9,7 @@ use nauthera_core::error::Error;
 use nauthera_core::flows::authorize::{AuthorizationParams, AuthorizeContext, AuthorizeOutcome};
 use nauthera_core::random::identifier;
 use nauthera_core::session::BrowserSession;
+use nauthera_core::sign_in::SignInFailure;
 use nauthera_core::{Cache, Storage};
 
 use crate::cookies::{self, CSRF_COOKIE, SESSION_COOKIE};
@@ -65,9 +66,32 @@ pub(crate) async fn current_session<S: Storage, C: Cache>(
     state: &Shared<S, C>,
     headers: &HeaderMap,
 ) -> Result<Option<BrowserSession>, Error> {
-    match cookies::read(headers, SESSION_COOKIE) {
+    match cookies::read(state.provider.config(), headers, SESSION_COOKIE) {
         Some(cookie) => state.provider.verify_session(cookie).await,
         None => Ok(None),
+    }
+}
+
+/// Why the login page is shown again, and the username to keep in the form.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct LoginError<'a> {
+    pub(crate) username: &'a str,
+    pub(crate) failure: SignInFailure,
+}
+
+impl LoginError<'_> {
+    /// The message the login page shows. None reveals whether the account exists.
+    fn message(&self) -> String {
+        match self.failure {
+            SignInFailure::Throttled { retry_after } => format!(
+                "Too many failed sign-in attempts. Try again in {} seconds.",
+                retry_after.as_secs().max(1)
+            ),
+            SignInFailure::Busy { .. } => {
+                "The server is busy. Try again in a moment.".to_owned()
+            }
+            _ => "The username or password is incorrect.".to_owned(),
+        }
     }
 }
 
@@ -77,13 +101,14 @@ pub(crate) fn render<S: Storage, C: Cache>(
     headers: &HeaderMap,
     outcome: AuthorizeOutcome,
     session: Option<&BrowserSession>,
-    login_error: Option<(&str, &str)>,
+    login_error: Option<LoginError<'_>>,
 ) -> Response {
     match outcome {
         AuthorizeOutcome::Redirect(url) => Redirect::to(url.as_str()).into_response(),
         AuthorizeOutcome::ErrorPage(error) => html_error(&error),
         AuthorizeOutcome::Login(prompt) => {
-            let (csrf_cookie, new_cookie) = match cookies::read(headers, CSRF_COOKIE) {
+            let config = state.provider.config();
+            let (csrf_cookie, new_cookie) = match cookies::read(config, headers, CSRF_COOKIE) {
                 Some(existing) if !existing.is_empty() => (existing.to_owned(), false),
                 _ => match identifier(state.provider.random()) {
                     Ok(fresh) => (fresh, true),
@@ -92,11 +117,11 @@ pub(crate) fn render<S: Storage, C: Cache>(
             };
             let csrf_token = state
                 .provider
-                .session_key()
+                .session_keys()
                 .csrf_token("login", &csrf_cookie);
             let action = state.action(paths::LOGIN);
-            let (username, error) = match login_error {
-                Some((username, error)) => (Some(username), Some(error)),
+            let (username, error) = match &login_error {
+                Some(error) => (Some(error.username), Some(error.message())),
                 None => (prompt.login_hint.as_deref(), None),
             };
             let mut response = login_page(&pages::LoginView {
@@ -105,11 +130,11 @@ pub(crate) fn render<S: Storage, C: Cache>(
                 interaction: &prompt.interaction,
                 csrf_token: &csrf_token,
                 username,
-                error,
+                error: error.as_deref(),
             });
             if new_cookie
                 && let Some(cookie) =
-                    cookies::set(state.provider.config(), CSRF_COOKIE, &csrf_cookie, 3600)
+                    cookies::set(config, CSRF_COOKIE, &csrf_cookie, 3600)
             {
                 response.headers_mut().append(header::SET_COOKIE, cookie);
             }
@@ -121,7 +146,7 @@ pub(crate) fn render<S: Storage, C: Cache>(
             };
             let csrf_token = state
                 .provider
-                .session_key()
+                .session_keys()
                 .csrf_token("consent", session.sid.as_str());
             let action = state.action(paths::CONSENT);
             consent_page(&pages::ConsentView {

@@ -6,11 +6,11 @@ use axum::response::Response;
 use http::HeaderMap;
 use nauthera_core::error::Error;
 use nauthera_core::flows::authorize::{AuthorizeContext, ConsentDecision};
+use nauthera_core::flows::interaction::SubmittedForm;
 use nauthera_core::{Cache, Storage};
 use serde::Deserialize;
 
 use super::authorize::{current_session, render};
-use super::form_guard::{SubmittedForm, open_interaction};
 use crate::error::html_error;
 use crate::extract;
 use crate::state::Shared;
@@ -42,13 +42,13 @@ pub(crate) async fn post<S: Storage, C: Cache>(
         Err(error) => return html_error(&error),
     };
     let provider = &state.provider;
-    let submitted = SubmittedForm {
-        purpose: "consent",
-        binding: Some(session.sid.as_str()),
-        csrf_token: form.csrf_token.as_deref(),
-        interaction: form.interaction.as_deref(),
-    };
-    let interaction = match open_interaction(&state, &submitted) {
+    let submitted = SubmittedForm::new(
+        "consent",
+        Some(session.sid.as_str()),
+        form.csrf_token.as_deref(),
+        form.interaction.as_deref(),
+    );
+    let interaction = match provider.open_interaction(&submitted) {
         Ok(interaction) => interaction,
         Err(error) => return html_error(&error),
     };

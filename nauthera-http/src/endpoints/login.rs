@@ -1,24 +1,20 @@
-//! The login form's target: verifies the password (bounded, off the executor), starts the browser session and
-//! continues the authorization request.
+//! The login form's target: parses the form, runs core's sign-in flow and renders its outcome.
 
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::response::Response;
-use http::HeaderMap;
+use http::{HeaderMap, StatusCode};
 use nauthera_core::error::Error;
-use nauthera_core::flows::authorize::{AuthorizeContext, AuthorizeOutcome};
-use nauthera_core::random::identifier;
+use nauthera_core::flows::interaction::SubmittedForm;
 use nauthera_core::secret::Password;
-use nauthera_core::session::BrowserSession;
-use nauthera_core::types::SessionId;
-use nauthera_core::user::{PasswordHash, User};
+use nauthera_core::sign_in::{SignInFailure, SignInOutcome, SignInRequest};
 use nauthera_core::{Cache, Storage};
 use serde::Deserialize;
 
-use super::authorize::{render, with_cookie};
-use super::form_guard::{SubmittedForm, open_interaction};
+use super::authorize::{LoginError, render, with_cookie};
+use crate::client_ip::ClientIp;
 use crate::cookies::{self, CSRF_COOKIE, SESSION_COOKIE};
-use crate::error::html_error;
+use crate::error::{html_error, with_retry_after};
 use crate::extract;
 use crate::state::Shared;
 
@@ -33,6 +29,7 @@ struct LoginForm {
 /// `POST /login`.
 pub(crate) async fn post<S: Storage, C: Cache>(
     State(state): State<Shared<S, C>>,
+    ClientIp(client_ip): ClientIp,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -41,106 +38,52 @@ pub(crate) async fn post<S: Storage, C: Cache>(
         Err(error) => return html_error(&error),
     };
     let provider = &state.provider;
-    let submitted = SubmittedForm {
-        purpose: "login",
-        binding: cookies::read(&headers, CSRF_COOKIE),
-        csrf_token: form.csrf_token.as_deref(),
-        interaction: form.interaction.as_deref(),
-    };
-    let interaction = match open_interaction(&state, &submitted) {
-        Ok(interaction) => interaction,
-        Err(error) => return html_error(&error),
-    };
+    let config = provider.config();
     let username = form.username.unwrap_or_default();
-    let password = Password::new(form.password.unwrap_or_default());
-    let user = match verify_password(&state, &username, password).await {
-        Ok(user) => user,
-        Err(error) => return html_error(&error),
-    };
-    let Some(user) = user else {
-        tracing::info!(target: "nauthera::audit", "login failed");
-        let outcome = provider
-            .authorize(&interaction.params, AuthorizeContext::default())
-            .await;
-        return match outcome {
-            Ok(outcome @ AuthorizeOutcome::Login(_)) => render(
-                &state,
-                &headers,
-                outcome,
-                None,
-                Some((&username, "The username or password is incorrect.")),
-            ),
-            Ok(outcome) => render(&state, &headers, outcome, None, None),
-            Err(error) => html_error(&error),
-        };
-    };
-    let session = match new_session(&state, &user) {
-        Ok(session) => session,
-        Err(error) => return html_error(&error),
-    };
-    tracing::info!(target: "nauthera::audit", sub = %user.subject, "login succeeded");
-    let cookie = provider
-        .session_key()
-        .sign_session(&session)
-        .ok()
-        .and_then(|token| {
-            cookies::set(
-                provider.config(),
-                SESSION_COOKIE,
-                &token,
-                provider.config().session_lifetime.as_secs(),
-            )
-        });
-    let context = AuthorizeContext {
-        session: Some(session.clone()),
-        authenticated_now: true,
-        consent: None,
-    };
-    match provider.authorize(&interaction.params, context).await {
-        Ok(outcome) => with_cookie(
-            render(&state, &headers, outcome, Some(&session), None),
-            cookie,
+    let request = SignInRequest::new(
+        SubmittedForm::new(
+            "login",
+            cookies::read(config, &headers, CSRF_COOKIE),
+            form.csrf_token.as_deref(),
+            form.interaction.as_deref(),
         ),
+        &username,
+        Password::new(form.password.unwrap_or_default()),
+        client_ip,
+    );
+    match provider.sign_in(request).await {
+        Ok(SignInOutcome::SignedIn {
+            session,
+            session_cookie,
+            next,
+        }) => {
+            let cookie = cookies::set(
+                config,
+                SESSION_COOKIE,
+                &session_cookie,
+                config.session_lifetime.as_secs(),
+            );
+            with_cookie(render(&state, &headers, next, Some(&session), None), cookie)
+        }
+        Ok(SignInOutcome::Retry { next, failure }) => {
+            let (status, retry_after) = match failure {
+                SignInFailure::Throttled { retry_after } => {
+                    (StatusCode::TOO_MANY_REQUESTS, Some(retry_after))
+                }
+                SignInFailure::Busy { retry_after } => {
+                    (StatusCode::SERVICE_UNAVAILABLE, Some(retry_after))
+                }
+                _ => (StatusCode::OK, None),
+            };
+            let error = LoginError {
+                username: &username,
+                failure,
+            };
+            let mut response = render(&state, &headers, next, None, Some(error));
+            *response.status_mut() = status;
+            with_retry_after(response, retry_after)
+        }
+        Ok(_) => html_error(&Error::Crypto("unknown sign-in outcome")),
         Err(error) => html_error(&error),
     }
-}
-
-/// Checks the password with argon2id on the blocking pool, at most `password_permits` at a time. Unknown users
-/// are checked against a decoy hash so timing does not reveal them.
-async fn verify_password<S: Storage, C: Cache>(
-    state: &Shared<S, C>,
-    username: &str,
-    password: Password,
-) -> Result<Option<User>, Error> {
-    let user = state
-        .provider
-        .storage()
-        .find_user_by_username(username)
-        .await?;
-    let hash = user
-        .as_ref()
-        .map_or_else(PasswordHash::decoy, |user| user.password_hash.clone());
-    let _permit = state
-        .password_permits
-        .acquire()
-        .await
-        .map_err(|_| Error::Crypto("password verification is shutting down"))?;
-    let verified = tokio::task::spawn_blocking(move || hash.verify(&password))
-        .await
-        .map_err(|_| Error::Crypto("password verification failed"))?;
-    Ok(user.filter(|_| verified))
-}
-
-fn new_session<S: Storage, C: Cache>(
-    state: &Shared<S, C>,
-    user: &User,
-) -> Result<BrowserSession, Error> {
-    let provider = &state.provider;
-    let sid = SessionId::new(identifier(provider.random())?);
-    Ok(BrowserSession::start(
-        provider.config(),
-        user.subject.clone(),
-        sid,
-        provider.now(),
-    ))
 }

@@ -3,7 +3,6 @@
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use http::{HeaderValue, StatusCode, header};
-use nauthera_core::types::ClientId;
 use nauthera_core::{Cache, Storage};
 
 use crate::error::json_error;
@@ -46,12 +45,7 @@ pub(crate) async fn liveness() -> &'static str {
 
 /// `GET /readyz`: the store answers.
 pub(crate) async fn readiness<S: Storage, C: Cache>(State(state): State<Shared<S, C>>) -> Response {
-    match state
-        .provider
-        .storage()
-        .find_client(&ClientId::new("readiness-probe"))
-        .await
-    {
+    match state.provider.ready().await {
         Ok(_) => "ready".into_response(),
         Err(error) => {
             tracing::warn!(error = %error, "readiness check failed");

@@ -3,7 +3,6 @@
 pub(crate) mod authorize;
 pub(crate) mod consent;
 pub(crate) mod end_session;
-pub(crate) mod form_guard;
 pub(crate) mod login;
 pub(crate) mod metadata;
 pub(crate) mod token;

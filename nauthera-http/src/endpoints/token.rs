@@ -1,5 +1,7 @@
 //! The token, introspection and revocation endpoints: form-encoded, client-authenticated, JSON answers.
 
+use std::net::IpAddr;
+
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -12,6 +14,7 @@ use nauthera_core::secret::ClientSecret;
 use nauthera_core::{Cache, Storage};
 use serde::Deserialize;
 
+use crate::client_ip::ClientIp;
 use crate::error::json_error;
 use crate::extract;
 use crate::state::Shared;
@@ -19,13 +22,14 @@ use crate::state::Shared;
 /// `POST /token`.
 pub(crate) async fn token<S: Storage, C: Cache>(
     State(state): State<Shared<S, C>>,
+    ClientIp(client_ip): ClientIp,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
     let result = async {
         let params: TokenParams = extract::form(&headers, &body)?;
         let basic = extract::basic_credentials(&headers)?;
-        state.provider.token(params, basic).await
+        state.provider.token(params, basic, client_ip).await
     }
     .await;
     answer(result, |response| Json(response).into_response())
@@ -42,13 +46,18 @@ struct TokenOperation {
 }
 
 impl TokenOperation {
-    fn parse(headers: &HeaderMap, body: &[u8]) -> Result<(Self, PresentedCredentials), Error> {
+    fn parse(
+        headers: &HeaderMap,
+        body: &[u8],
+        client_ip: Option<IpAddr>,
+    ) -> Result<(Self, PresentedCredentials), Error> {
         let mut form: Self = extract::form(headers, body)?;
         let presented = PresentedCredentials::new(
             extract::basic_credentials(headers)?,
             form.client_id.take(),
             form.client_secret.take().map(ClientSecret::new),
-        );
+        )
+        .from_address(client_ip);
         Ok((form, presented))
     }
 }
@@ -56,11 +65,12 @@ impl TokenOperation {
 /// `POST /introspect` (RFC 7662).
 pub(crate) async fn introspect<S: Storage, C: Cache>(
     State(state): State<Shared<S, C>>,
+    ClientIp(client_ip): ClientIp,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
     let result = async {
-        let (form, presented) = TokenOperation::parse(&headers, &body)?;
+        let (form, presented) = TokenOperation::parse(&headers, &body, client_ip)?;
         state
             .provider
             .introspect(&presented, form.token.as_deref())
@@ -73,11 +83,12 @@ pub(crate) async fn introspect<S: Storage, C: Cache>(
 /// `POST /revoke` (RFC 7009).
 pub(crate) async fn revoke<S: Storage, C: Cache>(
     State(state): State<Shared<S, C>>,
+    ClientIp(client_ip): ClientIp,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
     let result = async {
-        let (form, presented) = TokenOperation::parse(&headers, &body)?;
+        let (form, presented) = TokenOperation::parse(&headers, &body, client_ip)?;
         state
             .provider
             .revoke(&presented, form.token.as_deref())

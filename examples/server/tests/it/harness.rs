@@ -183,9 +183,10 @@ impl TestServer {
             .unwrap();
         let (stop, stopped) = oneshot::channel::<()>();
         let limits = config.limits.connection_limits();
+        let http = nauthera_server::http_options(&config).unwrap();
         let served = Arc::clone(&provider);
         let task = tokio::spawn(async move {
-            nauthera_server::serve(served, listener, limits, async {
+            nauthera_server::serve_with(served, listener, limits, http, async {
                 let _ = stopped.await;
             })
             .await
@@ -393,12 +394,22 @@ pub(crate) async fn post_form(
             "application/x-www-form-urlencoded",
         );
     if let Some((id, secret)) = basic {
-        use base64::Engine;
-        let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{id}:{secret}"));
-        request = request.header(http::header::AUTHORIZATION, format!("Basic {encoded}"));
+        request = request.header(http::header::AUTHORIZATION, basic_authorization(id, secret));
     }
     let body = serde_urlencoded::to_string(form).unwrap().into_bytes();
-    let response = http_client(request.body(body).unwrap()).await.unwrap();
+    send_raw(request.body(body).unwrap()).await
+}
+
+/// An `Authorization: Basic` value of `id` and `secret` as given (not form-encoded).
+pub(crate) fn basic_authorization(id: &str, secret: &str) -> String {
+    use base64::Engine;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{id}:{secret}"));
+    format!("Basic {encoded}")
+}
+
+/// Sends a request as it is and reads the whole reply.
+pub(crate) async fn send_raw(request: http::Request<Vec<u8>>) -> Reply {
+    let response = http_client(request).await.unwrap();
     Reply {
         status: response.status(),
         headers: response.headers().clone(),
