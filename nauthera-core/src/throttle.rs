@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Mutex;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::cache::Cache;
 use crate::provider::Provider;
@@ -119,6 +119,11 @@ impl ThrottleKey<'_> {
         format!("throttle:{kind}:{}", TokenDigest::of(&value).as_str())
     }
 
+    /// Client authentication runs on the token endpoint's hot path: its shared block is remembered for a second.
+    fn is_hot_path(self) -> bool {
+        matches!(self, Self::Client(_) | Self::ClientAddress(_))
+    }
+
     fn limits(self, config: &ThrottleConfig) -> ThrottleLimits {
         match self {
             Self::Account(_) => config.account,
@@ -129,14 +134,18 @@ impl ThrottleKey<'_> {
     }
 }
 
+/// How long a client-authentication key's shared block is remembered before it is read again.
+const SHARED_RECHECK: Duration = Duration::from_secs(1);
+
 /// The most keys a replica counts in process before it forgets the ones that never reached a block.
 const LOCAL_CAPACITY: usize = 100_000;
 
 /// In-process failure counts: the store when no shared cache is configured, and the fallback when it fails.
 ///
-/// It also remembers, per key, what the shared cache said and when: the shared block is re-read at most once
-/// per second per key, so throttling costs the token endpoint's hot path no cache round trip per request,
-/// and a block set by another replica is seen here within a second.
+/// It also remembers, per client-authentication key, what the shared cache said and when: that block is re-read
+/// at most once per second (monotonic time), so throttling costs the token endpoint's hot path no cache round
+/// trip per request, and a block set by another replica is seen here within a second. Sign-in keys are read
+/// from the shared cache on every attempt (an attempt costs a password hash anyway).
 #[derive(Debug, Default)]
 pub(crate) struct LocalThrottle {
     entries: Mutex<HashMap<String, LocalEntry>>,
@@ -146,7 +155,7 @@ pub(crate) struct LocalThrottle {
 /// What the shared cache last said of a key.
 #[derive(Debug)]
 struct SharedSeen {
-    checked_at: UnixTime,
+    checked_at: Instant,
     blocked_until: UnixTime,
 }
 
@@ -197,11 +206,11 @@ impl LocalThrottle {
     }
 
     /// The shared block of `name` as last seen, unless it is due to be read again (once per second).
-    fn shared_seen(&self, name: &str, now: UnixTime) -> Option<UnixTime> {
+    fn shared_seen(&self, name: &str) -> Option<UnixTime> {
         let shared = self.shared.lock().ok()?;
         shared
             .get(name)
-            .filter(|seen| seen.checked_at >= now)
+            .filter(|seen| seen.checked_at.elapsed() < SHARED_RECHECK)
             .map(|seen| seen.blocked_until)
     }
 
@@ -213,7 +222,7 @@ impl LocalThrottle {
             shared.insert(
                 name.to_owned(),
                 SharedSeen {
-                    checked_at: now,
+                    checked_at: Instant::now(),
                     blocked_until,
                 },
             );
@@ -232,7 +241,12 @@ impl<S: Storage, C: Cache> Provider<S, C> {
                 until = until.max(local);
             }
             if self.cache.is_shared() {
-                let shared = match self.throttle.shared_seen(&name, now) {
+                let remembered = if key.is_hot_path() {
+                    self.throttle.shared_seen(&name)
+                } else {
+                    None
+                };
+                let shared = match remembered {
                     Some(seen) => seen,
                     None => {
                         let read = self
