@@ -17,10 +17,11 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
-use nauthera_core::client::{Client, ClientAuthMethod, GrantType};
+use nauthera_core::client::GrantType;
+use nauthera_core::flows::admin::{ClientSecretChange, Ownership};
 use nauthera_core::keys::Algorithm;
+use nauthera_core::registration::{ClientRegistration, SecretProvision};
 use nauthera_core::secret::{ClientSecret, Password};
-use nauthera_core::types::{ClientId, RedirectUri, Scope};
 use nauthera_core::user::UserClaims;
 use nauthera_core::{Cache, Provider, ProviderConfig, Storage};
 use nauthera_http::HttpOptions;
@@ -41,21 +42,22 @@ pub async fn router<S: Storage, C: Cache>(store: S, cache: C, algorithm: Algorit
         .build()
         .await
         .unwrap();
-    let mut client = Client::new(
-        ClientId::new("bench"),
-        "Bench",
-        ClientAuthMethod::ClientSecretBasic,
-    );
-    client.grant_types = vec![
+    let mut registration = ClientRegistration::new("bench");
+    registration.grant_types = Some(vec![
         GrantType::ClientCredentials,
         GrantType::AuthorizationCode,
         GrantType::RefreshToken,
-    ];
-    client.scope = Scope::parse("openid profile email offline_access api:read").unwrap();
-    client.redirect_uris = vec![RedirectUri::parse("http://127.0.0.1:9000/cb").unwrap()];
-    client.first_party = true;
+    ]);
+    registration.scope = Some("openid profile email offline_access api:read".into());
+    registration.redirect_uris = vec!["http://127.0.0.1:9000/cb".into()];
+    registration.first_party = true;
+    let client = registration.validate(SecretProvision::Given).unwrap();
     provider
-        .register_confidential_client(client, Some(ClientSecret::new("bench-secret")))
+        .apply_client(
+            client,
+            ClientSecretChange::Set(ClientSecret::new("bench-secret")),
+            Ownership::Override,
+        )
         .await
         .unwrap();
     let mut claims = UserClaims::default();

@@ -8,9 +8,10 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::routing::get;
-use nauthera_core::client::{Client, ClientAuthMethod, GrantType};
+use nauthera_core::client::GrantType;
+use nauthera_core::flows::admin::{ClientSecretChange, Ownership};
+use nauthera_core::registration::{ClientRegistration, SecretProvision};
 use nauthera_core::secret::{ClientSecret, Password};
-use nauthera_core::types::{ClientId, RedirectUri, Scope};
 use nauthera_core::user::UserClaims;
 use nauthera_core::{Provider, ProviderConfig};
 use nauthera_http::HttpOptions;
@@ -28,17 +29,22 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let store = SqliteStore::open("sqlite::memory:", 1).await?;
     let provider = Provider::builder(config, store).build().await?;
 
-    let mut client = Client::new(
-        ClientId::new("my-app"),
-        "My application",
-        ClientAuthMethod::ClientSecretBasic,
-    );
-    client.redirect_uris = vec![RedirectUri::parse("http://127.0.0.1:8090/callback")?];
-    client.grant_types = vec![GrantType::AuthorizationCode, GrantType::ClientCredentials];
-    client.scope = Scope::parse("openid profile email")?;
-    client.first_party = true;
+    // The client rules are core's: `validate` refuses what the configuration file and the CLI would refuse.
+    let mut registration = ClientRegistration::new("my-app");
+    registration.client_name = Some("My application".into());
+    registration.redirect_uris = vec!["http://127.0.0.1:8090/callback".into()];
+    registration.grant_types = Some(vec![
+        GrantType::AuthorizationCode,
+        GrantType::ClientCredentials,
+    ]);
+    registration.scope = Some("openid profile email".into());
+    registration.first_party = true;
     provider
-        .register_confidential_client(client, Some(ClientSecret::new("my-app-secret")))
+        .apply_client(
+            registration.validate(SecretProvision::Given)?,
+            ClientSecretChange::Set(ClientSecret::new("my-app-secret")),
+            Ownership::Override,
+        )
         .await?;
     provider
         .upsert_user(

@@ -4,8 +4,8 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
+use nauthera_core::flows::admin::{ClientSecretChange, Ownership};
 use nauthera_core::secret::{ClientSecret, Password};
-use nauthera_core::storage::UserStore;
 use nauthera_core::user::UserClaims;
 use nauthera_core::{Clock, KeySource, MemoryCache, Provider, SystemClock};
 use nauthera_http::HttpOptions;
@@ -47,6 +47,9 @@ pub enum ServerError {
     /// The admin API failed.
     #[error("admin API: {0}")]
     Admin(#[from] nauthera_admin::AdminError),
+    /// An administrative command was refused: it names a user that does not exist, or the admin API said no.
+    #[error("{0}")]
+    Refused(String),
 }
 
 /// Opens the store, builds the provider, and registers the configured clients and users.
@@ -158,35 +161,27 @@ async fn register_configured(
 ) -> Result<(), ServerError> {
     for section in &config.clients {
         let (client, secret) = section.to_client()?;
-        match secret {
-            Some(secret) => {
-                provider
-                    .register_confidential_client(client, Some(ClientSecret::new(secret)))
-                    .await?;
-            }
-            None => provider.upsert_client(&client).await?,
-        }
+        // A public client has no secret: apply_client keeps none whatever it is told.
+        let secret = match secret {
+            Some(secret) => ClientSecretChange::Set(ClientSecret::new(secret)),
+            None => ClientSecretChange::Keep,
+        };
+        provider
+            .apply_client(client, secret, Ownership::Override)
+            .await?;
     }
     for section in &config.users {
         let password = Password::new(section.password()?);
-        let existing = provider
-            .storage()
-            .find_user_by_username(&section.username)
-            .await?;
         let mut claims = UserClaims::default();
         claims.name.clone_from(&section.name);
         claims.given_name.clone_from(&section.given_name);
         claims.family_name.clone_from(&section.family_name);
         claims.email.clone_from(&section.email);
         claims.email_verified = section.email_verified;
-        let unchanged = existing
-            .as_ref()
-            .is_some_and(|user| user.claims == claims && user.password_hash.verify(&password));
-        if !unchanged {
-            provider
-                .upsert_user(&section.username, &password, claims)
-                .await?;
-        }
+        // Idempotent: nothing is written (and no session ends) when the user is unchanged.
+        provider
+            .upsert_user(&section.username, &password, claims)
+            .await?;
     }
     Ok(())
 }
@@ -201,6 +196,7 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServerError> {
     let provider = provider(&config).await?;
+    let http = http_options(&config)?;
     let (stop, stopped) = tokio::sync::watch::channel(false);
     tokio::spawn(async move {
         shutdown.await;
@@ -214,7 +210,6 @@ pub async fn run(
         })
     });
     let limits = config.limits.connection_limits();
-    let http = http_options(&config)?;
     let served = serve_with(provider, listener, limits, http, stopping(stopped)).await;
     if let Some(admin) = admin {
         admin.await.map_err(std::io::Error::other)??;
