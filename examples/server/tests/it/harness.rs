@@ -275,6 +275,7 @@ fn unescape(text: &str) -> String {
 pub(crate) struct Browser {
     client: HyperClient<HttpConnector, Full<Bytes>>,
     cookies: HashMap<String, String>,
+    forwarded_for: Option<String>,
 }
 
 impl Default for Browser {
@@ -282,11 +283,20 @@ impl Default for Browser {
         Self {
             client: HyperClient::builder(TokioExecutor::new()).build_http(),
             cookies: HashMap::new(),
+            forwarded_for: None,
         }
     }
 }
 
 impl Browser {
+    /// A browser whose requests arrive through a reverse proxy that reports `address` in `X-Forwarded-For`.
+    pub(crate) fn behind_proxy_from(address: &str) -> Self {
+        Self {
+            forwarded_for: Some(address.to_owned()),
+            ..Self::default()
+        }
+    }
+
     /// GET a URL.
     pub(crate) async fn get(&mut self, url: &str) -> Reply {
         self.send(http::Method::GET, url, None).await
@@ -323,6 +333,9 @@ impl Browser {
                 http::header::CONTENT_TYPE,
                 "application/x-www-form-urlencoded",
             );
+        }
+        if let Some(address) = &self.forwarded_for {
+            request = request.header("x-forwarded-for", address.as_str());
         }
         let request = request
             .body(Full::new(Bytes::from(body.unwrap_or_default())))

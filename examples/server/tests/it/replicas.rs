@@ -19,6 +19,15 @@ fn redis_url() -> String {
 
 /// Replica A, and replica B serving the same issuer on another port.
 async fn replicas(schema: &Schema, cache: Option<String>) -> (TestServer, TestServer) {
+    replicas_with(schema, cache, "").await
+}
+
+/// [`replicas`] with `extra_toml` appended to both configurations.
+async fn replicas_with(
+    schema: &Schema,
+    cache: Option<String>,
+    extra_toml: &str,
+) -> (TestServer, TestServer) {
     let prefix = format!(
         "nauthera-e2e-{}",
         std::process::id() as u64 * 1000 + u64::from(rand_u16())
@@ -27,6 +36,7 @@ async fn replicas(schema: &Schema, cache: Option<String>) -> (TestServer, TestSe
     let a = TestServer::start_setup(Setup {
         storage: schema.url.clone(),
         cache: cache.clone(),
+        extra_toml: extra_toml.to_owned(),
         ..Setup::default()
     })
     .await;
@@ -34,6 +44,7 @@ async fn replicas(schema: &Schema, cache: Option<String>) -> (TestServer, TestSe
         storage: schema.url.clone(),
         cache,
         issuer: Some(a.issuer.clone()),
+        extra_toml: extra_toml.to_owned(),
         ..Setup::default()
     })
     .await;
@@ -232,4 +243,56 @@ async fn key_rotated_on_a_is_used_by_b(
             "{kid} in B's JWKS"
         );
     }
+}
+
+/// Posts a wrong password on `server`'s login form (the page fetched from `server` too).
+async fn wrong_password(browser: &mut Browser, server: &TestServer, page_url: &str) -> u16 {
+    let page = browser.get(page_url).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    browser
+        .post(
+            &server
+                .url("/login")
+                .replacen(&server.issuer, &format!("http://{}", server.addr), 1),
+            &[
+                ("interaction", &page.field("interaction")),
+                ("csrf_token", &page.field("csrf_token")),
+                ("username", "alice"),
+                ("password", "guess"),
+            ],
+        )
+        .await
+        .status
+        .as_u16()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn failed_sign_ins_are_counted_across_replicas() {
+    let schema = Schema::create().await;
+    // Each test server has a clock of its own, started when it was: a block longer than their difference.
+    let throttle = "\n[throttle.account]\nbase_delay_secs = 60\n";
+    let (a, b) = replicas_with(&schema, Some(redis_url()), throttle).await;
+    let rp = Rp::web(&a).await;
+    let mut browser = Browser::default();
+    let pending = rp.authorize(&["openid"], None);
+    // Five failures spread over both replicas reach the account's free failures ...
+    let mut statuses = Vec::new();
+    for index in 0..5 {
+        let (server, url) = if index % 2 == 0 {
+            (&a, pending.url.to_string())
+        } else {
+            (&b, on(&b, &a, pending.url.as_str()))
+        };
+        statuses.push(wrong_password(&mut browser, server, &url).await);
+    }
+    assert_eq!(statuses, [200; 5]);
+    // ... so both replicas refuse the sixth attempt.
+    assert_eq!(
+        wrong_password(&mut browser, &a, pending.url.as_str()).await,
+        429
+    );
+    assert_eq!(
+        wrong_password(&mut browser, &b, &on(&b, &a, pending.url.as_str())).await,
+        429
+    );
 }
