@@ -76,6 +76,15 @@ impl Cache for AnyCache {
             Self::None(cache) => cache.is_shared(),
         }
     }
+
+    async fn increment(&self, key: &str, ttl: Duration) -> Option<u64> {
+        match self {
+            Self::Memory(cache) => cache.increment(key, ttl).await,
+            #[cfg(feature = "redis")]
+            Self::Redis(cache) => cache.increment(key, ttl).await,
+            Self::None(cache) => cache.increment(key, ttl).await,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -91,8 +100,15 @@ mod tests {
         assert_eq!(memory.get("k").await, None);
         assert!(!memory.is_shared());
 
+        assert_eq!(
+            memory.increment("n", Duration::from_secs(60)).await,
+            None,
+            "an in-process cache has no shared counter"
+        );
+
         let none = AnyCache::from(NoCache);
         none.put("k", b"v", Duration::from_secs(60)).await;
         assert_eq!(none.get("k").await, None);
+        assert_eq!(none.increment("n", Duration::from_secs(60)).await, None);
     }
 }

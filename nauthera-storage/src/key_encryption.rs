@@ -1,8 +1,12 @@
-//! [`KeyEncryptionKey`]: private signing keys encrypted at rest with AES-256-GCM.
+//! [`KeyEncryptionKey`]: private signing keys and server secrets encrypted at rest with AES-256-GCM.
 //!
-//! A sealed key is `VERSION || nonce (96 bits, random per key) || ciphertext || tag`, with the key id as
-//! associated data so a sealed key cannot be moved to another row. PKCS#8 DER always starts with `0x30`, so a
-//! stored value that starts with it is a key written before encryption was configured and is read as is.
+//! A sealed value is `VERSION || nonce (96 bits, random per value) || ciphertext || tag`, with the key id (or
+//! the secret id) as associated data so a sealed value cannot be moved to another row.
+//!
+//! What is stored without a key-encryption key differs: PKCS#8 DER always starts with `0x30`, so a stored
+//! signing key that starts with it is a key written before encryption was configured and is read as is
+//! ([`protect`], [`unprotect`]). Server secrets are random bytes that may start with anything, so a secret
+//! stored in plain text carries the marker byte `0x00` ([`protect_secret`], [`unprotect_secret`]).
 
 use std::path::{Path, PathBuf};
 
@@ -16,10 +20,17 @@ use zeroize::Zeroizing;
 const SEALED_V1: u8 = 0x01;
 /// The first byte of PKCS#8 DER (a SEQUENCE): a key stored in plain text.
 const DER_SEQUENCE: u8 = 0x30;
+/// The first byte of a server secret stored in plain text (no key-encryption key was configured).
+const PLAIN_SECRET: u8 = 0x00;
+/// What a signing key is called in errors.
+const SIGNING_KEY: &str = "signing key";
+/// What a server secret is called in errors.
+const SECRET: &str = "server secret";
 /// The key length of AES-256.
 const KEY_LEN: usize = 32;
 
-/// A 256-bit key that encrypts private signing keys at rest (AES-256-GCM), read from a secret file.
+/// A 256-bit key that encrypts private signing keys and server secrets at rest (AES-256-GCM), read from a
+/// secret file.
 ///
 /// `Debug` never shows it and its bytes are zeroed on drop.
 #[derive(Clone)]
@@ -105,23 +116,23 @@ impl KeyEncryptionKey {
             .map_err(|_| StorageError::new(StorageErrorKind::Other, "AES-256-GCM is unavailable"))
     }
 
-    /// Encrypts a private key for storage under key id `kid`.
+    /// Encrypts a private key or a secret for storage under its id `name` (the key id, the secret id).
     ///
     /// # Errors
     /// [`StorageErrorKind::Other`] when the system random generator or the cipher fails.
-    pub(crate) fn seal(&self, kid: &str, private_der: &[u8]) -> Result<Vec<u8>, StorageError> {
+    pub(crate) fn seal(&self, name: &str, plaintext: &[u8]) -> Result<Vec<u8>, StorageError> {
         let mut nonce = [0_u8; NONCE_LEN];
         SystemRandom::new()
             .fill(&mut nonce)
             .map_err(|_| StorageError::new(StorageErrorKind::Other, "no randomness for a nonce"))?;
-        let mut in_out = Zeroizing::new(private_der.to_vec());
+        let mut in_out = Zeroizing::new(plaintext.to_vec());
         self.aead()?
             .seal_in_place_append_tag(
                 Nonce::assume_unique_for_key(nonce),
-                Aad::from(kid.as_bytes()),
+                Aad::from(name.as_bytes()),
                 &mut *in_out,
             )
-            .map_err(|_| StorageError::new(StorageErrorKind::Other, "cannot seal a signing key"))?;
+            .map_err(|_| StorageError::new(StorageErrorKind::Other, "cannot seal a value"))?;
         let mut sealed = Vec::with_capacity(1 + NONCE_LEN + in_out.len());
         sealed.push(SEALED_V1);
         sealed.extend_from_slice(&nonce);
@@ -129,22 +140,23 @@ impl KeyEncryptionKey {
         Ok(sealed)
     }
 
-    /// Decrypts what [`KeyEncryptionKey::seal`] stored under `kid`.
-    fn open(&self, kid: &str, sealed: &[u8]) -> Result<Vec<u8>, StorageError> {
+    /// Decrypts what [`KeyEncryptionKey::seal`] stored under `name`; `what` names the value in errors.
+    fn open(&self, what: &str, name: &str, sealed: &[u8]) -> Result<Vec<u8>, StorageError> {
         let (nonce, ciphertext) = sealed
             .split_first_chunk::<NONCE_LEN>()
-            .ok_or_else(|| corrupt(kid, "is truncated"))?;
+            .ok_or_else(|| corrupt(what, name, "is truncated"))?;
         let mut in_out = ciphertext.to_vec();
         let plaintext_len = self
             .aead()?
             .open_in_place(
                 Nonce::assume_unique_for_key(*nonce),
-                Aad::from(kid.as_bytes()),
+                Aad::from(name.as_bytes()),
                 &mut in_out,
             )
             .map_err(|_| {
                 corrupt(
-                    kid,
+                    what,
+                    name,
                     "does not decrypt: wrong key-encryption key, or the row was tampered with",
                 )
             })?
@@ -188,19 +200,64 @@ pub(crate) fn unprotect(
     let stored = Zeroizing::new(stored);
     match (stored.split_first(), key) {
         (Some((&DER_SEQUENCE, _)), _) => Ok(stored.to_vec()),
-        (Some((&SEALED_V1, sealed)), Some(key)) => key.open(kid, sealed),
-        (Some((&SEALED_V1, _)), None) => Err(corrupt(
-            kid,
-            "is encrypted at rest but no key-encryption key is configured",
-        )),
-        _ => Err(corrupt(kid, "has an unknown storage format")),
+        (Some((&SEALED_V1, sealed)), Some(key)) => key.open(SIGNING_KEY, kid, sealed),
+        (Some((&SEALED_V1, _)), None) => Err(no_key(SIGNING_KEY, kid)),
+        _ => Err(corrupt(SIGNING_KEY, kid, "has an unknown storage format")),
     }
 }
 
-fn corrupt(kid: &str, problem: &str) -> StorageError {
+/// What to store for a server secret: sealed when a key-encryption key is configured, otherwise the marker
+/// `0x00` followed by the secret.
+///
+/// # Errors
+/// As [`KeyEncryptionKey::seal`].
+pub(crate) fn protect_secret(
+    key: Option<&KeyEncryptionKey>,
+    id: &str,
+    value: &[u8],
+) -> Result<Zeroizing<Vec<u8>>, StorageError> {
+    match key {
+        Some(key) => key.seal(id, value).map(Zeroizing::new),
+        None => {
+            let mut stored = Zeroizing::new(Vec::with_capacity(1 + value.len()));
+            stored.push(PLAIN_SECRET);
+            stored.extend_from_slice(value);
+            Ok(stored)
+        }
+    }
+}
+
+/// The server secret from what [`protect_secret`] stored: unsealed, or as is when it was stored in plain text.
+///
+/// # Errors
+/// [`StorageErrorKind::Corrupt`] when the value is sealed and no key-encryption key is configured, the key is
+/// the wrong one, the value was altered, or its format is unknown.
+pub(crate) fn unprotect_secret(
+    key: Option<&KeyEncryptionKey>,
+    id: &str,
+    stored: Vec<u8>,
+) -> Result<Vec<u8>, StorageError> {
+    let stored = Zeroizing::new(stored);
+    match (stored.split_first(), key) {
+        (Some((&PLAIN_SECRET, value)), _) => Ok(value.to_vec()),
+        (Some((&SEALED_V1, sealed)), Some(key)) => key.open(SECRET, id, sealed),
+        (Some((&SEALED_V1, _)), None) => Err(no_key(SECRET, id)),
+        _ => Err(corrupt(SECRET, id, "has an unknown storage format")),
+    }
+}
+
+fn no_key(what: &str, name: &str) -> StorageError {
+    corrupt(
+        what,
+        name,
+        "is encrypted at rest but no key-encryption key is configured",
+    )
+}
+
+fn corrupt(what: &str, name: &str, problem: &str) -> StorageError {
     StorageError::new(
         StorageErrorKind::Corrupt,
-        format!("signing key {kid:?} {problem}"),
+        format!("{what} {name:?} {problem}"),
     )
 }
 

@@ -71,6 +71,56 @@ fn plain_keys_pass_through() {
 }
 
 #[test]
+fn secrets_round_trip_whatever_their_first_byte() {
+    let kek = key(5);
+    for first in [0x00, SEALED_V1, DER_SEQUENCE, 0xff] {
+        let secret = [first, 0x00, 0x01, 0x30, 0xfe];
+        let plain = protect_secret(None, "id", &secret).unwrap();
+        assert_eq!(*plain, [&[PLAIN_SECRET][..], &secret].concat());
+        assert_eq!(
+            unprotect_secret(None, "id", plain.to_vec()).unwrap(),
+            secret
+        );
+        assert_eq!(
+            unprotect_secret(Some(&kek), "id", plain.to_vec()).unwrap(),
+            secret,
+            "a secret stored before encryption was configured stays readable"
+        );
+        let sealed = protect_secret(Some(&kek), "id", &secret).unwrap();
+        assert_eq!(sealed.first(), Some(&SEALED_V1));
+        assert!(!sealed.windows(secret.len()).any(|w| w == secret));
+        assert_eq!(
+            unprotect_secret(Some(&kek), "id", sealed.to_vec()).unwrap(),
+            secret
+        );
+    }
+    assert!(
+        unprotect_secret(None, "id", vec![PLAIN_SECRET])
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn sealed_secrets_need_the_right_key_and_row() {
+    let sealed = protect_secret(Some(&key(1)), "id", b"secret").unwrap();
+    for (kek, id) in [
+        (None, "id"),
+        (Some(key(2)), "id"),
+        (Some(key(1)), "other-id"),
+    ] {
+        let error = unprotect_secret(kek.as_ref(), id, sealed.to_vec()).unwrap_err();
+        assert_eq!(error.kind(), StorageErrorKind::Corrupt);
+        let text = std::error::Error::source(&error).unwrap().to_string();
+        assert!(text.starts_with("server secret "), "{text}");
+    }
+    for stored in [Vec::new(), vec![0x7f, 1, 2], vec![DER_SEQUENCE, 1]] {
+        let error = unprotect_secret(Some(&key(1)), "id", stored).unwrap_err();
+        assert_eq!(error.kind(), StorageErrorKind::Corrupt);
+    }
+}
+
+#[test]
 fn key_files_accept_raw_hex_and_base64() {
     let bytes: [u8; KEY_LEN] = std::array::from_fn(|i| u8::try_from(i).unwrap() * 7);
     let expected = KeyEncryptionKey::from_bytes(bytes);

@@ -18,7 +18,7 @@
 //!   migrations under an advisory lock, and the advisory locks that serialize replicas.
 //! - `schema`: the portable diesel `table!` schema (`BigInt`, `Text`, `Bool`, `Binary`; JSON as text);
 //!   migrations live in `migrations/sqlite/` and `migrations/postgres/` under the same names.
-//! - [`KeyEncryptionKey`]: private signing keys encrypted at rest (AES-256-GCM).
+//! - [`KeyEncryptionKey`]: private signing keys and server secrets encrypted at rest (AES-256-GCM).
 //! - [`AnyCache`]: the cache picked at run time (memory, Redis or none), and `RedisCache` (module `redis`,
 //!   feature `redis`): the shared two-tier cache with pub/sub invalidation across replicas.
 //! - [`testkit`]: the backend-agnostic conformance suite and the [`storage_conformance!`] macro.

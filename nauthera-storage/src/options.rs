@@ -1,4 +1,4 @@
-//! [`StoreOptions`]: how [`DieselStore`](crate::DieselStore) connects, pools and protects keys.
+//! [`StoreOptions`]: how [`DieselStore`](crate::DieselStore) connects, pools and protects keys and secrets.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -19,8 +19,8 @@ pub struct StoreOptions {
     pub connection_timeout: Duration,
     /// TLS to PostgreSQL; ignored by SQLite. Default [`Tls::FromUrl`].
     pub tls: Tls,
-    /// Encrypts private signing keys at rest when set (AES-256-GCM); keys written encrypted cannot be read
-    /// without it. Default none.
+    /// Encrypts private signing keys and server secrets at rest when set (AES-256-GCM); what was written
+    /// encrypted cannot be read without it. Default none.
     pub key_encryption: Option<KeyEncryptionKey>,
     /// Whether opening applies pending migrations. Turn it off when a separate `migrate` step owns the schema.
     /// Default on.

@@ -27,6 +27,10 @@ diesel::table! {
         password_hash -> Text,
         /// Profile claims as JSON.
         claims -> Text,
+        /// Whether the account is disabled.
+        disabled -> Bool,
+        /// Browser sessions that authenticated before this time are over.
+        sessions_not_before -> Nullable<BigInt>,
     }
 }
 
@@ -85,6 +89,8 @@ diesel::table! {
         rotated_at -> Nullable<BigInt>,
         /// Whether the family was revoked.
         revoked -> Bool,
+        /// When the whole family expires; `NULL` (tokens from before the column existed) reads as `expires_at`.
+        family_expires_at -> Nullable<BigInt>,
     }
 }
 
@@ -129,12 +135,18 @@ diesel::table! {
 }
 
 diesel::table! {
-    /// Named server secrets (cookie keys and the like).
-    server_secrets (name) {
-        /// The secret's name.
-        name -> Text,
-        /// The secret.
+    /// Server secrets that are not signing keys (the session keys), by purpose, with a lifecycle like keys.
+    secrets (id) {
+        /// The secret's id.
+        id -> Text,
+        /// What the secret is for.
+        purpose -> Text,
+        /// The secret, sealed when a key-encryption key is configured.
         value -> Binary,
+        /// When the secret was created.
+        created_at -> BigInt,
+        /// When the secret was retired.
+        retired_at -> Nullable<BigInt>,
     }
 }
 
@@ -220,7 +232,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     revocations,
     consents,
     signing_keys,
-    server_secrets,
+    secrets,
     groups,
     group_members,
     user_preferences,

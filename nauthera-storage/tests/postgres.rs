@@ -1,6 +1,6 @@
 //! PostgreSQL specifics beyond the conformance suite: TLS settings against the local (plain) server, migrations
-//! racing under the advisory lock, the account tables, the replica-safe batched purge, and signing keys
-//! encrypted at rest. Each test works in a fresh schema; they fail (never skip) when PostgreSQL is unreachable.
+//! racing under the advisory lock, upgrading a populated schema, the account tables, the replica-safe batched
+//! purge, and signing keys and server secrets encrypted at rest. Each test works in a fresh schema; they fail (never skip) when PostgreSQL is unreachable.
 #![cfg(feature = "postgres")]
 #![allow(
     clippy::unwrap_used,
@@ -12,7 +12,7 @@ mod pg_support;
 
 use std::time::Duration;
 
-use nauthera_core::keys::{Algorithm, StoredKey};
+use nauthera_core::keys::{Algorithm, StoredKey, StoredSecret};
 use nauthera_core::storage::{CodeStore as _, KeyStore as _};
 use nauthera_core::{StorageErrorKind, SystemRandom, UnixTime};
 use nauthera_storage::{DieselStore, KeyEncryptionKey, StoreOptions, Tls, migrate};
@@ -38,10 +38,11 @@ async fn plain_connections_work_and_report_the_backend() {
     let store = DieselStore::open(&schema.url(), 2).await.unwrap();
     assert!(store.is_postgres());
     assert!(format!("{store:?}").contains("postgres"));
-    assert_eq!(
-        store.insert_secret_if_absent("k", b"v").await.unwrap(),
-        b"v"
-    );
+    let secret = StoredSecret::generate("session", &SystemRandom::new(), UnixTime(1)).unwrap();
+    store.insert_secret_if_none_active(&secret).await.unwrap();
+    let stored = store.list_secrets("session").await.unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(*stored[0].value, *secret.value);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -79,7 +80,7 @@ async fn replicas_migrating_together_apply_each_migration_once() {
     for run in runs {
         applied += run.await.unwrap();
     }
-    assert_eq!(applied, 2, "both migrations, once");
+    assert_eq!(applied, 3, "every migration, once");
     assert_eq!(migrate(&url, &options).await.unwrap(), 0);
     let options = options.with_run_migrations(false);
     let store = DieselStore::open_with(&url, &options).await.unwrap();
@@ -232,4 +233,148 @@ async fn signing_keys_are_encrypted_at_rest() {
         .await
         .unwrap_err();
     assert_eq!(error.kind(), StorageErrorKind::Corrupt);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn server_secrets_are_encrypted_at_rest() {
+    let schema = TestSchema::create().await;
+    let kek = KeyEncryptionKey::from_bytes([7; 32]);
+    let options = StoreOptions::default().with_key_encryption(kek);
+    let store = DieselStore::open_with(&schema.url(), &options)
+        .await
+        .unwrap();
+    let secret = StoredSecret::generate("session", &SystemRandom::new(), UnixTime(10)).unwrap();
+    store.insert_secret_if_none_active(&secret).await.unwrap();
+
+    let db = client(&schema.url()).await;
+    let stored: Vec<u8> = db
+        .query_one("SELECT value FROM secrets WHERE id = $1", &[&secret.id])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(stored.first(), Some(&0x01), "sealed, version 1");
+    assert!(
+        !stored
+            .windows(secret.value.len())
+            .any(|w| w == secret.value.as_slice()),
+        "the raw column does not hold the secret"
+    );
+    let listed = store.list_secrets("session").await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(*listed[0].value, *secret.value);
+
+    let without = DieselStore::open(&schema.url(), 1).await.unwrap();
+    let error = without.list_secrets("session").await.unwrap_err();
+    assert_eq!(error.kind(), StorageErrorKind::Corrupt);
+    let wrong = StoreOptions::default().with_key_encryption(KeyEncryptionKey::from_bytes([8; 32]));
+    let error = DieselStore::open_with(&schema.url(), &wrong)
+        .await
+        .unwrap()
+        .list_secrets("session")
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), StorageErrorKind::Corrupt);
+    // A row moved under another id does not decrypt either.
+    db.batch_execute("UPDATE secrets SET id = 'moved'")
+        .await
+        .unwrap();
+    let error = store.list_secrets("session").await.unwrap_err();
+    assert_eq!(error.kind(), StorageErrorKind::Corrupt);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn upgrading_keeps_users_and_refresh_tokens_and_drops_the_clear_text_secret() {
+    use diesel_async::AsyncPgConnection;
+    use diesel_async::async_connection_wrapper::AsyncConnectionWrapper;
+    use diesel_migrations::{EmbeddedMigrations, MigrationHarness as _, embed_migrations};
+    use nauthera_core::storage::{RefreshTokenStore as _, UserStore as _};
+
+    const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+    let schema = TestSchema::create().await;
+    let url = schema.url();
+    // The schema as the two migrations before accounts_and_secrets left it.
+    tokio::task::spawn_blocking({
+        let url = url.clone();
+        move || {
+            use diesel::Connection as _;
+            let mut conn = AsyncConnectionWrapper::<AsyncPgConnection>::establish(&url).unwrap();
+            conn.run_next_migration(MIGRATIONS).unwrap();
+            conn.run_next_migration(MIGRATIONS).unwrap();
+        }
+    })
+    .await
+    .unwrap();
+    let db = client(&url).await;
+    db.batch_execute(
+        "INSERT INTO users (subject, username, password_hash, claims) VALUES ('s', 'alice', 'h', '{\"email_verified\":false}');
+         INSERT INTO refresh_tokens (digest, grant_id, client_id, subject, scope, sid, auth_time, issued_at,
+                                     expires_at) VALUES ('d', 'g', 'c', 's', 'openid', 'sid', 0, 0, 500);
+         INSERT INTO server_secrets (name, value) VALUES ('session', '\\x00ff');",
+    )
+    .await
+    .unwrap();
+
+    assert_eq!(migrate(&url, &StoreOptions::default()).await.unwrap(), 1);
+    let family_expires_at: Option<i64> = db
+        .query_one(
+            "SELECT family_expires_at FROM refresh_tokens WHERE digest = 'd'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(
+        family_expires_at,
+        Some(500),
+        "existing tokens get their expiry as their family's"
+    );
+    let old_table: i64 = db
+        .query_one(
+            "SELECT count(*) FROM information_schema.tables
+             WHERE table_schema = current_schema() AND table_name = 'server_secrets'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(old_table, 0, "the clear-text secret is gone");
+
+    let store = DieselStore::open(&url, 1).await.unwrap();
+    let token = store
+        .find_refresh_token(&nauthera_core::secret::TokenDigest::from_stored(
+            "d".to_owned(),
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(token.family_expires_at, UnixTime(500));
+    let user = store
+        .find_user(&nauthera_core::types::Subject::new("s"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!user.disabled);
+    assert_eq!(user.sessions_not_before, None);
+    drop(store);
+
+    let reverted = tokio::task::spawn_blocking(move || {
+        use diesel::Connection as _;
+        let mut conn = AsyncConnectionWrapper::<AsyncPgConnection>::establish(&url).unwrap();
+        conn.revert_last_migration(MIGRATIONS).unwrap().to_string()
+    })
+    .await
+    .unwrap();
+    assert_eq!(reverted, "20261202000000", "the migration reverts");
+    let tables: Vec<String> = db
+        .query(
+            "SELECT table_name::text FROM information_schema.tables
+             WHERE table_schema = current_schema() AND table_name IN ('server_secrets', 'secrets')",
+            &[],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    assert_eq!(tables, ["server_secrets"]);
 }

@@ -159,6 +159,87 @@ async fn entries_expire_with_their_ttl() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn counters_are_shared_by_replicas_and_expire() {
+    let url = redis_url();
+    let mut conn = raw(&url).await;
+    let prefix = unique_prefix();
+    let a = RedisCache::connect(config(&url, &prefix)).await.unwrap();
+    let b = RedisCache::connect(config(&url, &prefix)).await.unwrap();
+    let window = Duration::from_millis(800);
+
+    assert_eq!(a.increment("throttle:u", window).await, Some(1));
+    assert_eq!(b.increment("throttle:u", window).await, Some(2));
+    assert_eq!(a.increment("throttle:u", window).await, Some(3));
+    assert_eq!(
+        b.increment("throttle:other", window).await,
+        Some(1),
+        "counters are per key"
+    );
+    let stored: Option<String> = redis::cmd("GET")
+        .arg(format!("{prefix}:throttle:u"))
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(
+        stored.as_deref(),
+        Some("3"),
+        "counted in Redis under the prefix"
+    );
+    let ttl: i64 = redis::cmd("PTTL")
+        .arg(format!("{prefix}:throttle:u"))
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+    assert!(
+        ttl > 0 && ttl <= 800,
+        "the TTL restarts with each increment: {ttl}"
+    );
+
+    tokio::time::sleep(Duration::from_millis(1_200)).await;
+    let exists: i64 = redis::cmd("EXISTS")
+        .arg(format!("{prefix}:throttle:u"))
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(exists, 0, "the counter expired after its TTL");
+    assert_eq!(
+        b.increment("throttle:u", window).await,
+        Some(1),
+        "an expired counter starts again"
+    );
+
+    // Invalidating a counter forgets it (its tombstone is replaced), without an error that would degrade.
+    a.invalidate("throttle:u").await;
+    assert_eq!(b.increment("throttle:u", window).await, Some(1));
+    a.put("cached", b"value", Duration::from_secs(60)).await;
+    assert_eq!(a.increment("cached", window).await, Some(1));
+    assert!(!a.is_degraded() && !b.is_degraded());
+    assert_eq!(
+        a.get("throttle:u").await,
+        None,
+        "a counter is not a cached value"
+    );
+
+    let through_any = AnyCache::from(a);
+    assert_eq!(through_any.increment("throttle:u", window).await, Some(2));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn counters_without_redis_are_none_and_fast() {
+    let mut config = RedisCacheConfig::new("redis://127.0.0.1:1");
+    config.key_prefix = unique_prefix();
+    let cache = RedisCache::connect(config).await.unwrap();
+    let start = Instant::now();
+    assert_eq!(cache.increment("n", Duration::from_secs(60)).await, None);
+    assert_eq!(cache.increment("n", Duration::from_secs(60)).await, None);
+    assert!(
+        start.elapsed() < Duration::from_millis(500),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn invalidation_reaches_another_replicas_l1_through_pub_sub() {
     let url = redis_url();
     let mut conn = raw(&url).await;

@@ -14,6 +14,8 @@ pub(crate) const MIGRATIONS: i64 = 0x6e61_7574_6865_7201;
 pub(crate) const PURGE: i64 = 0x6e61_7574_6865_7202;
 /// Held (transaction-scoped) by key writes, as `BEGIN IMMEDIATE` serializes them on SQLite.
 pub(crate) const KEY_WRITES: i64 = 0x6e61_7574_6865_7203;
+/// Held (transaction-scoped) by server-secret writes, as `BEGIN IMMEDIATE` serializes them on SQLite.
+pub(crate) const SECRET_WRITES: i64 = 0x6e61_7574_6865_7204;
 
 diesel::define_sql_function! {
     /// `pg_try_advisory_lock(key)`: takes the session-level lock if free.

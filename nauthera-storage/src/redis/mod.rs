@@ -22,6 +22,11 @@
 //! no-op. The outage is logged once (`warn`) and the recovery once (`info`), never per request; while Redis is
 //! down, L1 keeps serving and one operation per half second probes Redis, so the cache recovers by itself.
 //! Invalidations that could not reach Redis are replayed when it returns.
+//!
+//! ## Counters
+//! [`increment`](nauthera_core::Cache::increment) counts in Redis only, never in L1, so every replica adds to
+//! the same count (throttling); the count expires its TTL after the last increment, and invalidating the key
+//! forgets it. While Redis is unreachable it returns `None`, and callers count in process.
 
 mod config;
 mod connector;
@@ -173,5 +178,13 @@ impl Cache for RedisCache {
 
     fn is_shared(&self) -> bool {
         true
+    }
+
+    /// Counts in Redis only (never in L1), so every replica sees the same count: one atomic script adds one
+    /// and restarts the TTL, bounded by the operation timeout. `None` when Redis did not answer in time.
+    async fn increment(&self, key: &str, ttl: Duration) -> Option<u64> {
+        let (count, transition) = self.inner.remote.increment(key, ttl).await;
+        self.after(transition);
+        count
     }
 }

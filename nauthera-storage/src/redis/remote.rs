@@ -3,6 +3,10 @@
 //! Values are stored as `v` followed by the bytes; an invalidated key holds the tombstone `t` for the
 //! tombstone TTL, and a put does not replace a tombstone (checked and set in one Lua script), so a value read
 //! from the store before a write cannot be cached after the write's invalidation.
+//!
+//! Counters live under the same keys as plain integers and never in L1. Invalidating a counter tombstones it
+//! like any key (that is how a caller forgets a count); the next increment replaces the tombstone and starts
+//! again from one.
 
 use std::time::Duration;
 
@@ -21,6 +25,13 @@ const TOMBSTONE: &[u8] = b"t";
 const PUT_SCRIPT: &str = "if redis.call('GET', KEYS[1]) == 't' then return 0 end \
      redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) \
      redis.call('PUBLISH', ARGV[3], ARGV[4]) return 1";
+/// Adds one to a counter and restarts its TTL, in one atomic step: `KEYS[1]` key; `ARGV[1]` TTL in milliseconds.
+/// Anything that is not a count (a tombstone, a cached value) is replaced by a fresh counter, which would
+/// otherwise make INCR fail. Returns the new count.
+const INCREMENT_SCRIPT: &str = "local current = redis.call('GET', KEYS[1]) \
+     if current and not string.match(current, '^%d+$') then redis.call('DEL', KEYS[1]) end \
+     local count = redis.call('INCR', KEYS[1]) \
+     redis.call('PEXPIRE', KEYS[1], ARGV[1]) return count";
 /// Keys deleted per SCAN step when flushing the prefix.
 const SCAN_COUNT: usize = 500;
 
@@ -122,6 +133,25 @@ impl Remote {
             .arg(message(self.instance_id, key));
         let (stored, transition) = self.run::<(i64,)>(&pipe).await;
         (stored.map(|(stored,)| stored == 1), transition)
+    }
+
+    /// Adds one to the counter `key`, which expires `ttl` after this increment, and returns the new count;
+    /// `None` when Redis was not reached, answered late, or while degraded.
+    pub(crate) async fn increment(&self, key: &str, ttl: Duration) -> (Option<u64>, Transition) {
+        if !self.health.may_try() {
+            return (None, Transition::None);
+        }
+        let mut pipe = redis::pipe();
+        pipe.cmd("EVAL")
+            .arg(INCREMENT_SCRIPT)
+            .arg(1)
+            .arg(self.key(key))
+            .arg(millis(ttl).max(1));
+        let (count, transition) = self.run::<(i64,)>(&pipe).await;
+        (
+            count.and_then(|(count,)| u64::try_from(count).ok()),
+            transition,
+        )
     }
 
     /// Tombstones `key` and tells every replica to drop it; remembered for replay when Redis is not reached.

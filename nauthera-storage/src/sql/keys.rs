@@ -1,16 +1,16 @@
-//! [`KeyStore`] (written once for both backends): signing keys and server secrets.
+//! [`KeyStore`] (written once for both backends): signing keys here, server secrets in `secrets`.
 
 use diesel::{
     ExpressionMethods as _, Insertable, QueryDsl as _, Queryable, Selectable, SelectableHelper as _,
 };
 use diesel_async::RunQueryDsl as _;
-use nauthera_core::keys::{Algorithm, StoredKey};
+use nauthera_core::keys::{Algorithm, StoredKey, StoredSecret};
 use nauthera_core::storage::KeyStore;
 use nauthera_core::{StorageError, UnixTime};
 
-use super::{DieselStore, error};
+use super::{DieselStore, error, secrets};
 use crate::key_encryption::{KeyEncryptionKey, protect, unprotect};
-use crate::schema::{server_secrets, signing_keys};
+use crate::schema::signing_keys;
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = signing_keys)]
@@ -127,31 +127,22 @@ impl KeyStore for DieselStore {
         .map_err(error::query)
     }
 
-    async fn insert_secret_if_absent(
+    async fn list_secrets(&self, purpose: &str) -> Result<Vec<StoredSecret>, StorageError> {
+        secrets::list(self, purpose).await
+    }
+
+    async fn rotate_secret(
         &self,
-        name: &str,
-        value: &[u8],
-    ) -> Result<Vec<u8>, StorageError> {
-        with_connection!(self, |conn| {
-            let inserted = diesel::insert_into(server_secrets::table)
-                .values((
-                    server_secrets::name.eq(name),
-                    server_secrets::value.eq(value),
-                ))
-                .on_conflict_do_nothing()
-                .execute(&mut *conn)
-                .await;
-            match inserted {
-                Ok(_) => {
-                    server_secrets::table
-                        .find(name)
-                        .select(server_secrets::value)
-                        .first(conn)
-                        .await
-                }
-                Err(error) => Err(error),
-            }
-        })
-        .map_err(error::query)
+        secret: &StoredSecret,
+        now: UnixTime,
+    ) -> Result<(), StorageError> {
+        secrets::rotate(self, secret, now).await
+    }
+
+    async fn insert_secret_if_none_active(
+        &self,
+        secret: &StoredSecret,
+    ) -> Result<(), StorageError> {
+        secrets::insert_if_none_active(self, secret).await
     }
 }

@@ -60,8 +60,10 @@ pub(crate) mod error;
 mod keys;
 mod migrate;
 mod purge;
+mod purge_store;
 mod refresh_tokens;
 mod revocations;
+mod secrets;
 mod users;
 
 pub use migrate::migrate;
@@ -77,9 +79,9 @@ use backend::{Backend, Connection, Pool};
 ///
 /// Cloning is cheap and shares the pool. Calls must run inside a multi-thread tokio runtime (SQLite statements
 /// run on tokio's blocking pool). Writes that decide races are single conditional statements (`redeem_code`)
-/// or serialized transactions (`rotate_refresh_token`, `rotate_key`, `insert_key_if_none_active`), so they stay
-/// atomic across processes and replicas sharing the database. Expired rows are not purged on their own: call
-/// [`DieselStore::purge_expired`] periodically.
+/// or serialized transactions (`rotate_refresh_token`, `rotate_key`, `insert_key_if_none_active`,
+/// `rotate_secret`, `insert_secret_if_none_active`), so they stay atomic across processes and replicas sharing
+/// the database. Expired rows are not purged on their own: call [`DieselStore::purge_expired`] periodically.
 #[derive(Clone)]
 pub struct DieselStore {
     pool: Pool,

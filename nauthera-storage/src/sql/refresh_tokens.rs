@@ -27,6 +27,8 @@ struct RefreshTokenRow {
     expires_at: i64,
     rotated_at: Option<i64>,
     revoked: bool,
+    /// `NULL` only in rows written before the column existed: read as `expires_at`.
+    family_expires_at: Option<i64>,
 }
 
 impl RefreshTokenRow {
@@ -43,6 +45,7 @@ impl RefreshTokenRow {
             expires_at: token.expires_at.0,
             rotated_at: token.rotated_at.map(|t| t.0),
             revoked: token.revoked,
+            family_expires_at: Some(token.family_expires_at.0),
         }
     }
 
@@ -57,6 +60,7 @@ impl RefreshTokenRow {
             auth_time: UnixTime(self.auth_time),
             issued_at: UnixTime(self.issued_at),
             expires_at: UnixTime(self.expires_at),
+            family_expires_at: UnixTime(self.family_expires_at.unwrap_or(self.expires_at)),
             rotated_at: self.rotated_at.map(UnixTime),
             revoked: self.revoked,
         })
@@ -128,6 +132,19 @@ impl RefreshTokenStore for DieselStore {
         with_connection!(self, |conn| {
             diesel::update(
                 refresh_tokens::table.filter(refresh_tokens::grant_id.eq(grant_id.as_str())),
+            )
+            .set(refresh_tokens::revoked.eq(true))
+            .execute(conn)
+            .await
+        })
+        .map_err(error::query)?;
+        Ok(())
+    }
+
+    async fn revoke_refresh_tokens_of(&self, subject: &Subject) -> Result<(), StorageError> {
+        with_connection!(self, |conn| {
+            diesel::update(
+                refresh_tokens::table.filter(refresh_tokens::subject.eq(subject.as_str())),
             )
             .set(refresh_tokens::revoked.eq(true))
             .execute(conn)

@@ -1,4 +1,5 @@
-//! [`UserStore`] (written once for both backends): one row per subject, claims as JSON.
+//! [`UserStore`] (written once for both backends): one row per subject, claims as JSON; deleting a user takes
+//! their consents and refresh tokens with them.
 
 use diesel::upsert::excluded;
 use diesel::{
@@ -6,13 +7,13 @@ use diesel::{
     SelectableHelper as _,
 };
 use diesel_async::RunQueryDsl as _;
-use nauthera_core::StorageError;
 use nauthera_core::storage::UserStore;
 use nauthera_core::types::Subject;
 use nauthera_core::user::{PasswordHash, User};
+use nauthera_core::{StorageError, UnixTime};
 
 use super::{DieselStore, error};
-use crate::schema::users;
+use crate::schema::{consents, refresh_tokens, users};
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = users)]
@@ -21,6 +22,8 @@ struct UserRow {
     username: String,
     password_hash: String,
     claims: String,
+    disabled: bool,
+    sessions_not_before: Option<i64>,
 }
 
 impl UserRow {
@@ -31,6 +34,8 @@ impl UserRow {
             PasswordHash::from_stored(self.password_hash),
         );
         user.claims = serde_json::from_str(&self.claims).map_err(error::corrupt)?;
+        user.disabled = self.disabled;
+        user.sessions_not_before = self.sessions_not_before.map(UnixTime);
         Ok(user)
     }
 }
@@ -73,6 +78,8 @@ impl UserStore for DieselStore {
                     users::username.eq(&user.username),
                     users::password_hash.eq(user.password_hash.as_stored()),
                     users::claims.eq(&claims),
+                    users::disabled.eq(user.disabled),
+                    users::sessions_not_before.eq(user.sessions_not_before.map(|t| t.0)),
                 ))
                 .on_conflict(users::subject)
                 .do_update()
@@ -80,12 +87,32 @@ impl UserStore for DieselStore {
                     users::username.eq(excluded(users::username)),
                     users::password_hash.eq(excluded(users::password_hash)),
                     users::claims.eq(excluded(users::claims)),
+                    users::disabled.eq(excluded(users::disabled)),
+                    users::sessions_not_before.eq(excluded(users::sessions_not_before)),
                 ))
                 .execute(conn)
                 .await
         })
         .map_err(error::query)?;
         Ok(())
+    }
+
+    async fn delete_user(&self, subject: &Subject) -> Result<bool, StorageError> {
+        let subject = subject.as_str();
+        // Group memberships, preferences and second factors go with the row (ON DELETE CASCADE).
+        let deleted = write_transaction!(self, |conn| {
+            diesel::delete(consents::table.filter(consents::subject.eq(subject)))
+                .execute(conn)
+                .await?;
+            diesel::delete(refresh_tokens::table.filter(refresh_tokens::subject.eq(subject)))
+                .execute(conn)
+                .await?;
+            diesel::delete(users::table.find(subject))
+                .execute(conn)
+                .await
+        })
+        .map_err(error::query)?;
+        Ok(deleted > 0)
     }
 
     async fn list_users(&self) -> Result<Vec<User>, StorageError> {

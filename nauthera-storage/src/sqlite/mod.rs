@@ -84,7 +84,7 @@ mod tests {
     async fn migrate_applies_once() {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("m.db").display());
-        assert_eq!(migrate(&url).await.unwrap(), 2);
+        assert_eq!(migrate(&url).await.unwrap(), 3);
         assert_eq!(migrate(&url).await.unwrap(), 0);
         let options = StoreOptions::default().with_run_migrations(false);
         open(&url, &options).await.unwrap();

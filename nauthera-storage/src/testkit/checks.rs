@@ -11,9 +11,12 @@ use nauthera_core::{Storage, StorageErrorKind};
 use super::fixtures::{NOW, client, code, key, later, refresh, same_key, user};
 
 /// How many tasks race in the concurrency checks.
-const RACERS: usize = 8;
+pub(super) const RACERS: usize = 8;
 
-async fn join_all<T: Send + 'static>(handles: Vec<tokio::task::JoinHandle<T>>) -> Vec<T> {
+/// Waits for every task, in order.
+pub(super) async fn join_all<T: Send + 'static>(
+    handles: Vec<tokio::task::JoinHandle<T>>,
+) -> Vec<T> {
     let mut out = Vec::with_capacity(handles.len());
     for handle in handles {
         out.push(handle.await.expect("racing task panicked"));
@@ -536,49 +539,4 @@ pub async fn key_first_start_race<S: Storage>(store: Arc<S>) {
         "exactly one racing first-start key is stored"
     );
     assert_eq!(keys[0].retired_at, None);
-}
-
-/// Server secrets: the first writer wins, also under concurrency.
-pub async fn secret_first_writer_wins<S: Storage>(store: Arc<S>) {
-    assert_eq!(
-        store
-            .insert_secret_if_absent("cookie", b"first")
-            .await
-            .unwrap(),
-        b"first"
-    );
-    assert_eq!(
-        store
-            .insert_secret_if_absent("cookie", b"second")
-            .await
-            .unwrap(),
-        b"first",
-        "the stored value wins"
-    );
-    assert_eq!(
-        store
-            .insert_secret_if_absent("csrf", &[0, 1, 2, 255])
-            .await
-            .unwrap(),
-        vec![0, 1, 2, 255],
-        "secrets are binary and per name"
-    );
-
-    let handles = (0..RACERS)
-        .map(|i| {
-            let store = Arc::clone(&store);
-            tokio::spawn(async move {
-                let value = format!("value-{i}").into_bytes();
-                store
-                    .insert_secret_if_absent("raced", &value)
-                    .await
-                    .unwrap()
-            })
-        })
-        .collect();
-    let values = join_all(handles).await;
-    assert!(
-        values.windows(2).all(|pair| pair[0] == pair[1]),
-        "every racer sees the winner's value"
-    );
 }

@@ -1,7 +1,7 @@
 //! Records the checks store: deterministic apart from the ids each check chooses.
 
 use nauthera_core::client::{Client, ClientAuthMethod, ClientSecretHash, GrantType};
-use nauthera_core::keys::{Algorithm, StoredKey};
+use nauthera_core::keys::{Algorithm, StoredKey, StoredSecret};
 use nauthera_core::pkce::CodeChallenge;
 use nauthera_core::secret::{CodeVerifier, TokenDigest};
 use nauthera_core::storage::{CodeRecord, RefreshTokenRecord};
@@ -74,6 +74,7 @@ pub(crate) fn refresh(secret: &str, grant: &str) -> RefreshTokenRecord {
         auth_time: later(-30),
         issued_at: NOW,
         expires_at: later(86_400),
+        family_expires_at: later(30 * 86_400),
         rotated_at: None,
         revoked: false,
     }
@@ -88,6 +89,23 @@ pub(crate) fn same_key(a: &StoredKey, b: &StoredKey) -> bool {
     a.kid == b.kid
         && a.algorithm == b.algorithm
         && *a.private_der == *b.private_der
+        && a.created_at == b.created_at
+        && a.retired_at == b.retired_at
+}
+
+/// A secret whose value starts with `first`: stored values must round-trip whatever their first byte.
+pub(crate) fn secret(id: &str, purpose: &str, first: u8, created_at: UnixTime) -> StoredSecret {
+    let mut secret = StoredSecret::generate(purpose, &SystemRandom::new(), created_at).unwrap();
+    secret.id = id.to_owned();
+    secret.value[0] = first;
+    secret
+}
+
+/// Stored secrets have no `PartialEq`: compare what a store must round-trip.
+pub(crate) fn same_secret(a: &StoredSecret, b: &StoredSecret) -> bool {
+    a.id == b.id
+        && a.purpose == b.purpose
+        && *a.value == *b.value
         && a.created_at == b.created_at
         && a.retired_at == b.retired_at
 }

@@ -23,8 +23,10 @@
     reason = "the test kit reports failures by panicking, as assert! does"
 )]
 
+mod accounts;
 mod checks;
 mod fixtures;
+mod secrets;
 
 use std::any::Any;
 use std::future::Future;
@@ -32,11 +34,13 @@ use std::sync::Arc;
 
 use nauthera_core::Storage;
 
+pub use accounts::{refresh_subject_revocation, user_delete, user_status};
 pub use checks::{
     client_crud, code_concurrent_redeem, code_single_use, consent_upsert_find,
     key_first_start_race, key_lifecycle, refresh_concurrent_rotation, refresh_family_revocation,
-    refresh_rotation, revocations, secret_first_writer_wins, user_crud,
+    refresh_rotation, revocations, user_crud,
 };
+pub use secrets::{secret_first_start_race, secret_lifecycle};
 
 /// What a store factory yields: a store, possibly with something to keep alive while the check runs.
 pub trait Fixture: Send + 'static {
@@ -123,16 +127,20 @@ where
     each!(
         client_crud,
         user_crud,
+        user_status,
+        user_delete,
         code_single_use,
         code_concurrent_redeem,
         refresh_rotation,
         refresh_concurrent_rotation,
         refresh_family_revocation,
+        refresh_subject_revocation,
         revocations,
         consent_upsert_find,
         key_lifecycle,
         key_first_start_race,
-        secret_first_writer_wins,
+        secret_lifecycle,
+        secret_first_start_race,
     );
 }
 
@@ -149,16 +157,20 @@ macro_rules! storage_conformance {
             @checks ($make)
             client_crud,
             user_crud,
+            user_status,
+            user_delete,
             code_single_use,
             code_concurrent_redeem,
             refresh_rotation,
             refresh_concurrent_rotation,
             refresh_family_revocation,
+            refresh_subject_revocation,
             revocations,
             consent_upsert_find,
             key_lifecycle,
             key_first_start_race,
-            secret_first_writer_wins,
+            secret_lifecycle,
+            secret_first_start_race,
         );
     };
     (@checks ($make:expr) $($check:ident),* $(,)?) => {
