@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use http::HeaderMap;
 use nauthera_core::discovery::paths;
 use nauthera_core::error::Error;
-use nauthera_core::flows::end_session::{EndSessionOutcome, EndSessionParams};
+use nauthera_core::flows::end_session::{EndSessionOutcome, EndSessionParams, EndSessionVia};
 use nauthera_core::{Cache, Storage};
 use serde::Deserialize;
 
@@ -22,7 +22,6 @@ struct EndSessionForm {
     #[serde(flatten)]
     params: EndSessionParams,
     csrf_token: Option<String>,
-    confirm: Option<String>,
 }
 
 /// `GET /logout`.
@@ -32,12 +31,13 @@ pub(crate) async fn get<S: Storage, C: Cache>(
     RawQuery(query): RawQuery,
 ) -> Response {
     match extract::query::<EndSessionParams>(query.as_deref()) {
-        Ok(params) => end(&state, &headers, &params, false).await,
+        Ok(params) => end(&state, &headers, &params, EndSessionVia::Redirect).await,
         Err(error) => html_error(&error),
     }
 }
 
-/// `POST /logout`: either an RP's form-encoded request or the confirmation form.
+/// `POST /logout`: a relying party's form-encoded request or the confirmation form (`confirm=yes`); only the
+/// latter's CSRF token ends a session without asking.
 pub(crate) async fn post<S: Storage, C: Cache>(
     State(state): State<Shared<S, C>>,
     headers: HeaderMap,
@@ -47,60 +47,34 @@ pub(crate) async fn post<S: Storage, C: Cache>(
         Ok(form) => form,
         Err(error) => return html_error(&error),
     };
-    if form.confirm.as_deref() == Some("yes") {
-        let session = match current_session(&state, &headers).await {
-            Ok(session) => session,
-            Err(error) => return html_error(&error),
-        };
-        let valid = match (&session, form.csrf_token.as_deref()) {
-            (Some(session), Some(token)) => {
-                state
-                    .provider
-                    .session_key()
-                    .verify_csrf("logout", session.sid.as_str(), token)
-            }
-            (None, _) => true,
-            (Some(_), None) => false,
-        };
-        if !valid {
-            return html_error(&Error::invalid_request(
-                "the CSRF token is missing or invalid; reload the page",
-            ));
-        }
-        return end(&state, &headers, &form.params, true).await;
-    }
-    end(&state, &headers, &form.params, false).await
+    let via = EndSessionVia::Post {
+        csrf_token: form.csrf_token.as_deref(),
+    };
+    end(&state, &headers, &form.params, via).await
 }
 
 async fn end<S: Storage, C: Cache>(
     state: &Shared<S, C>,
     headers: &HeaderMap,
     params: &EndSessionParams,
-    confirmed: bool,
+    via: EndSessionVia<'_>,
 ) -> Response {
     let session = match current_session(state, headers).await {
         Ok(session) => session,
         Err(error) => return html_error(&error),
     };
     let provider = &state.provider;
-    match provider
-        .end_session(params, session.as_ref(), confirmed)
-        .await
-    {
+    match provider.end_session(params, session.as_ref(), via).await {
         Ok(EndSessionOutcome::ErrorPage(error)) => html_error(&error),
-        Ok(EndSessionOutcome::Confirm { client_name }) => {
-            let sid = session
-                .as_ref()
-                .map(|session| session.sid.as_str())
-                .unwrap_or_default();
-            let csrf_token = provider.session_key().csrf_token("logout", sid);
-            logout_confirm_page(
-                &state.action(paths::END_SESSION),
-                params,
-                client_name.as_deref(),
-                &csrf_token,
-            )
-        }
+        Ok(EndSessionOutcome::Confirm {
+            client_name,
+            csrf_token,
+        }) => logout_confirm_page(
+            &state.action(paths::END_SESSION),
+            params,
+            client_name.as_deref(),
+            &csrf_token,
+        ),
         Ok(EndSessionOutcome::LoggedOut { redirect }) => {
             let response = match redirect {
                 Some(url) => Redirect::to(url.as_str()).into_response(),

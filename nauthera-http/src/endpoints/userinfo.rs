@@ -24,7 +24,10 @@ pub(crate) async fn get<S: Storage, C: Cache>(
     State(state): State<Shared<S, C>>,
     headers: HeaderMap,
 ) -> Response {
-    respond(&state, extract::bearer_token(&headers)).await
+    match extract::bearer_token(&headers) {
+        Ok(token) => respond(&state, token).await,
+        Err(_) => bearer_error(StatusCode::BAD_REQUEST, "invalid_request"),
+    }
 }
 
 /// `POST /userinfo`: the token in the header or, form-encoded, in the body (RFC 6750 §2.2), never both.
@@ -33,7 +36,9 @@ pub(crate) async fn post<S: Storage, C: Cache>(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let header_token = extract::bearer_token(&headers);
+    let Ok(header_token) = extract::bearer_token(&headers) else {
+        return bearer_error(StatusCode::BAD_REQUEST, "invalid_request");
+    };
     let body_token = if body.is_empty() {
         None
     } else {

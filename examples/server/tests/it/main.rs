@@ -14,6 +14,7 @@ mod client_credentials;
 mod code_flow;
 mod expiry;
 mod harness;
+mod hygiene;
 mod limits;
 mod logs;
 mod negative;
