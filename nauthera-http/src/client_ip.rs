@@ -89,13 +89,21 @@ impl<S: Storage, C: Cache> FromRequestParts<Shared<S, C>> for ClientIp {
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map(|ConnectInfo(address)| address.ip());
-        Ok(Self(client_ip(&parts.headers, peer, &state.trusted_proxies)))
+        Ok(Self(client_ip(
+            &parts.headers,
+            peer,
+            &state.trusted_proxies,
+        )))
     }
 }
 
 /// The peer, or, when the peer is a trusted proxy, the right-most `X-Forwarded-For` address that is not itself
 /// a trusted proxy (the last hop a trusted proxy saw).
-fn client_ip(headers: &HeaderMap, peer: Option<IpAddr>, trusted: &[TrustedProxy]) -> Option<IpAddr> {
+fn client_ip(
+    headers: &HeaderMap,
+    peer: Option<IpAddr>,
+    trusted: &[TrustedProxy],
+) -> Option<IpAddr> {
     let peer = peer?.to_canonical();
     let is_trusted = |address: IpAddr| trusted.iter().any(|proxy| proxy.contains(address));
     if !is_trusted(peer) {
@@ -139,7 +147,10 @@ mod tests {
         let block: TrustedProxy = "10.1.0.0/16".parse().unwrap();
         assert!(block.contains(ip("10.1.200.3")));
         assert!(!block.contains(ip("10.2.0.1")));
-        assert!(block.contains(ip("::ffff:10.1.0.9")), "IPv4-mapped IPv6 peers");
+        assert!(
+            block.contains(ip("::ffff:10.1.0.9")),
+            "IPv4-mapped IPv6 peers"
+        );
         let one: TrustedProxy = "2001:db8::1".parse().unwrap();
         assert!(one.contains(ip("2001:db8::1")));
         assert!(!one.contains(ip("2001:db8::2")));

@@ -92,7 +92,10 @@ mod tests {
         );
         let root = ProviderConfig::new("https://id.example.com").unwrap();
         assert_eq!(
-            set(&root, SESSION_COOKIE, "v", 60).unwrap().to_str().unwrap(),
+            set(&root, SESSION_COOKIE, "v", 60)
+                .unwrap()
+                .to_str()
+                .unwrap(),
             "__Host-nauthera_session=v; Path=/; Max-Age=60; HttpOnly; SameSite=Lax; Secure"
         );
         let dev = ProviderConfig::new("http://127.0.0.1:8080").unwrap();

@@ -172,11 +172,8 @@ impl<S: Storage, C: Cache> Provider<S, C> {
             return Err(Error::invalid_grant("the refresh token expired"));
         }
         // A refresh speaks for the end-user: it stops when the account is disabled or deleted.
-        if !self
-            .find_user(&record.subject)
-            .await?
-            .is_some_and(|user| !user.disabled)
-        {
+        let user = self.find_user(&record.subject).await?;
+        if user.is_none_or(|user| user.disabled) {
             self.revoke_grant(&record.grant_id, "the user is disabled or deleted")
                 .await?;
             return Err(Error::invalid_grant("the refresh token was revoked"));

@@ -165,7 +165,7 @@ impl<S: Storage, C: Cache> Provider<S, C> {
             match source.identify(self, credentials).await? {
                 Identification::Identified { user, method } => {
                     let factor = SatisfiedFactor::new(method, self.now(), source.name());
-                    return Ok(Some((user, factor)));
+                    return Ok(Some((*user, factor)));
                 }
                 Identification::Rejected => return Ok(None),
                 Identification::Unknown => {}

@@ -40,7 +40,7 @@ pub enum Identification {
     /// The credentials prove this local user's identity with this method.
     Identified {
         /// The local user record (created or refreshed by the source if it keeps users elsewhere).
-        user: User,
+        user: Box<User>,
         /// How the credentials proved it.
         method: AuthenticationMethod,
     },
@@ -118,7 +118,7 @@ impl UserSource for LocalPasswords {
                 .await?;
             Ok(match (user, matches) {
                 (Some(user), true) => Identification::Identified {
-                    user,
+                    user: Box::new(user),
                     method: AuthenticationMethod::Password,
                 },
                 (Some(_), false) => Identification::Rejected,

@@ -87,9 +87,7 @@ impl LoginError<'_> {
                 "Too many failed sign-in attempts. Try again in {} seconds.",
                 retry_after.as_secs().max(1)
             ),
-            SignInFailure::Busy { .. } => {
-                "The server is busy. Try again in a moment.".to_owned()
-            }
+            SignInFailure::Busy { .. } => "The server is busy. Try again in a moment.".to_owned(),
             _ => "The username or password is incorrect.".to_owned(),
         }
     }
@@ -133,8 +131,7 @@ pub(crate) fn render<S: Storage, C: Cache>(
                 error: error.as_deref(),
             });
             if new_cookie
-                && let Some(cookie) =
-                    cookies::set(config, CSRF_COOKIE, &csrf_cookie, 3600)
+                && let Some(cookie) = cookies::set(config, CSRF_COOKIE, &csrf_cookie, 3600)
             {
                 response.headers_mut().append(header::SET_COOKIE, cookie);
             }

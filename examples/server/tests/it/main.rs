@@ -22,3 +22,4 @@ mod postgres;
 mod replicas;
 mod rp;
 mod session;
+mod sign_in;

@@ -112,4 +112,3 @@ fn applying_the_same_user_again_changes_nothing() {
         "an unchanged user keeps their sessions"
     );
 }
-
