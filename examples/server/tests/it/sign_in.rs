@@ -149,3 +149,57 @@ async fn disabling_a_user_ends_their_session_and_refresh_token() {
             .contains("The username or password is incorrect.")
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sign_ins_that_cannot_get_a_hashing_worker_in_time_are_answered_503() {
+    // One worker, and at most 50 ms of waiting for it: of sixteen sign-ins at once (a hash takes tens of
+    // milliseconds), the ones at the back of the queue are refused instead of waiting.
+    let server =
+        TestServer::start_with_toml("\n[password_hashing]\nworkers = 1\nmax_wait_ms = 50\n").await;
+    let rp = Rp::web(&server).await;
+    let mut pages = Vec::new();
+    for index in 0..16 {
+        let mut browser = Browser::behind_proxy_from(&format!("198.51.100.{index}"));
+        let pending = rp.authorize(&["openid"], None);
+        let page = browser.get(pending.url.as_str()).await;
+        pages.push((browser, page));
+    }
+    let attempts = pages.into_iter().map(|(mut browser, page)| {
+        let url = server.url("/login");
+        tokio::spawn(async move {
+            browser
+                .post(
+                    &url,
+                    &[
+                        ("interaction", &page.field("interaction")),
+                        ("csrf_token", &page.field("csrf_token")),
+                        ("username", "alice"),
+                        ("password", "alice-password"),
+                    ],
+                )
+                .await
+        })
+    });
+    let mut replies = Vec::new();
+    for attempt in attempts.collect::<Vec<_>>() {
+        replies.push(attempt.await.unwrap());
+    }
+    let busy: Vec<&Reply> = replies.iter().filter(|reply| reply.status == 503).collect();
+    assert!(
+        !busy.is_empty(),
+        "{:?}",
+        replies.iter().map(|r| r.status).collect::<Vec<_>>()
+    );
+    assert!(
+        replies.iter().any(|reply| reply.status == 200),
+        "some sign-ins got through"
+    );
+    for reply in busy {
+        assert!(reply.headers.contains_key("retry-after"));
+        assert!(reply.body.contains("The server is busy"), "{}", reply.body);
+        assert!(
+            reply.body.contains("name=\"password\""),
+            "the login page again"
+        );
+    }
+}

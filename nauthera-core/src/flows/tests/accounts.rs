@@ -112,3 +112,25 @@ fn applying_the_same_user_again_changes_nothing() {
         "an unchanged user keeps their sessions"
     );
 }
+
+#[test]
+fn rotating_the_session_secret_signs_no_one_out() {
+    let fixture = Fixture::new();
+    let (cookie, _) = alice_signed_in(&fixture);
+    let before = fixture.provider.session_keys();
+    let kids = block_on(fixture.provider.rotate_keys()).unwrap();
+    assert!(kids[0].starts_with("session-"), "{kids:?}");
+    assert!(
+        session_is_valid(&fixture, &cookie),
+        "the retired secret still verifies"
+    );
+    let (fresh, _) = alice_signed_in(&fixture);
+    assert!(
+        before
+            .verify_session(&fresh, "https://op.example", fixture.provider.now())
+            .is_none(),
+        "new sessions are signed with the new secret"
+    );
+    fixture.advance(12 * 3600 + 1);
+    assert!(!session_is_valid(&fixture, &cookie));
+}
