@@ -1,6 +1,9 @@
-//! The client operations: upsert with ownership and drift, delete, get and list.
+//! The client operations: upsert with ownership and drift, delete, get and list. The rules (what makes a valid
+//! client, whose client may be replaced, what happens to the secret) are core's; this module reads the request,
+//! calls the flow and writes the audit line.
 
-use nauthera_core::client::Client;
+use nauthera_core::flows::admin::{ClientSecretChange, Ownership};
+use nauthera_core::registration::SecretProvision;
 use nauthera_core::secret::ClientSecret;
 use nauthera_core::{Cache, Provider, Storage};
 use tonic::Status;
@@ -9,7 +12,7 @@ use crate::convert::{client_from_proto, client_id, client_to_proto, owner};
 use crate::proto;
 use crate::service::failure;
 
-/// Creates or replaces a client; `caller` is the audit log's actor.
+/// Creates or replaces a client; `caller` is the audit log's actor. An empty secret keeps the stored one.
 pub(crate) async fn upsert<S: Storage, C: Cache>(
     provider: &Provider<S, C>,
     request: proto::UpsertClientRequest,
@@ -18,53 +21,35 @@ pub(crate) async fn upsert<S: Storage, C: Cache>(
     let client = request
         .client
         .ok_or_else(|| Status::invalid_argument("client is required"))?;
-    let mut client = client_from_proto(client)?;
-    let stored = provider
-        .storage()
-        .find_client(&client.client_id)
-        .await
-        .map_err(|error| failure("upsert_client", error.into()))?;
-    if let Some(stored) = &stored {
-        check_owner(stored, client.owner.as_deref(), request.force)?;
-    }
-    let drifted = stored
-        .as_ref()
-        .is_some_and(|stored| without_secret(stored) != without_secret(&client));
-    let secret = request.client_secret;
-    let stored_hash = stored.as_ref().and_then(|s| s.secret_hash.clone());
-    let written = if client.is_public() {
-        if !secret.is_empty() {
-            return Err(Status::invalid_argument(
-                "a public client (auth_method none) must not have a client_secret",
-            ));
-        }
-        provider.upsert_client(&client).await
-    } else if !secret.is_empty() {
-        provider
-            .register_confidential_client(client.clone(), Some(ClientSecret::new(secret)))
-            .await
-            .map(drop)
-    } else if let Some(hash) = stored_hash {
-        client.secret_hash = Some(hash);
-        provider.upsert_client(&client).await
+    let (provision, secret) = if request.client_secret.is_empty() {
+        (SecretProvision::Generated, ClientSecretChange::Keep)
     } else {
-        return Err(Status::invalid_argument(
-            "a confidential client needs a client_secret (none is stored yet)",
-        ));
+        (
+            SecretProvision::Given,
+            ClientSecretChange::Set(ClientSecret::new(request.client_secret)),
+        )
     };
-    written.map_err(|error| failure("upsert_client", error))?;
-    let existed = stored.is_some();
+    let client = client_from_proto(client, provision)?;
+    let client_id = client.client_id.clone();
+    let client_owner = client.owner.clone();
+    let applied = provider
+        .apply_client(client, secret, ownership(request.force))
+        .await
+        .map_err(|error| failure("upsert_client", error))?;
     tracing::info!(
         target: "nauthera::audit",
-        client_id = %client.client_id,
-        owner = client.owner.as_deref().unwrap_or(""),
+        client_id = %client_id,
+        owner = client_owner.as_deref().unwrap_or(""),
         actor = caller,
-        existed,
-        drifted,
+        existed = applied.existed,
+        drifted = applied.drifted,
         force = request.force,
         "client upserted"
     );
-    Ok(proto::UpsertClientResponse { existed, drifted })
+    Ok(proto::UpsertClientResponse {
+        existed: applied.existed,
+        drifted: applied.drifted,
+    })
 }
 
 /// Removes a client, unless someone else owns it and `force` is not set.
@@ -74,17 +59,12 @@ pub(crate) async fn delete<S: Storage, C: Cache>(
     caller: &str,
 ) -> Result<proto::DeleteClientResponse, Status> {
     let id = client_id(&request.client_id)?;
-    let stored = provider
-        .storage()
-        .find_client(&id)
-        .await
-        .map_err(|error| failure("delete_client", error.into()))?;
-    let Some(stored) = stored else {
-        return Ok(proto::DeleteClientResponse { existed: false });
-    };
-    check_owner(&stored, owner(&request.owner).as_deref(), request.force)?;
     let existed = provider
-        .delete_client(&id)
+        .delete_owned_client(
+            &id,
+            owner(&request.owner).as_deref(),
+            ownership(request.force),
+        )
         .await
         .map_err(|error| failure("delete_client", error))?;
     tracing::info!(
@@ -104,10 +84,10 @@ pub(crate) async fn get<S: Storage, C: Cache>(
     request: proto::GetClientRequest,
 ) -> Result<proto::Client, Status> {
     let id = client_id(&request.client_id)?;
-    match provider.storage().find_client(&id).await {
+    match provider.find_client(&id).await {
         Ok(Some(client)) => Ok(client_to_proto(&client)),
         Ok(None) => Err(Status::not_found(format!("client {id} not found"))),
-        Err(error) => Err(failure("get_client", error.into())),
+        Err(error) => Err(failure("get_client", error)),
     }
 }
 
@@ -124,21 +104,11 @@ pub(crate) async fn list<S: Storage, C: Cache>(
     })
 }
 
-/// Refuses to touch a client whose recorded owner is someone other than `requester`, unless `force` is set.
-fn check_owner(stored: &Client, requester: Option<&str>, force: bool) -> Result<(), Status> {
-    match stored.owner.as_deref() {
-        Some(current) if !current.is_empty() && Some(current) != requester && !force => {
-            Err(Status::failed_precondition(format!(
-                "client {} is owned by {current}; set force to override",
-                stored.client_id
-            )))
-        }
-        _ => Ok(()),
+/// The request's `force` flag as core's ownership decision.
+fn ownership(force: bool) -> Ownership {
+    if force {
+        Ownership::Override
+    } else {
+        Ownership::Respect
     }
-}
-
-fn without_secret(client: &Client) -> Client {
-    let mut client = client.clone();
-    client.secret_hash = None;
-    client
 }

@@ -1,86 +1,80 @@
-//! Mapping between the protocol's messages and core's client type, validating what comes in.
+//! Mapping between the protocol's messages and core's types. What makes a valid client is core's
+//! ([`ClientRegistration::validate`]); this module only reads the message into a registration (enums, and empty
+//! strings as "unset", which is all proto3 can say) and the answers back into messages.
 
 use nauthera_core::client::{Client, ClientAuthMethod, GrantType};
-use nauthera_core::keys::Algorithm;
-use nauthera_core::types::{ClientId, RedirectUri, Scope};
+use nauthera_core::registration::{ClientRegistration, SecretProvision};
+use nauthera_core::types::ClientId;
+use nauthera_core::user::User;
 use tonic::Status;
 
 use crate::proto;
 
-/// The client id of a request: present and free of control characters and surrounding spaces.
+/// The client id a request names: present (whether such a client exists is the lookup's answer).
 pub(crate) fn client_id(value: &str) -> Result<ClientId, Status> {
     if value.is_empty() {
         return Err(Status::invalid_argument("client_id is required"));
     }
-    if value.trim() != value || value.chars().any(char::is_control) {
-        return Err(Status::invalid_argument(
-            "client_id must not contain control characters or surrounding spaces",
-        ));
-    }
     Ok(ClientId::new(value))
+}
+
+/// The username a request names: present (whether such a user exists is the lookup's answer).
+pub(crate) fn username(value: &str) -> Result<&str, Status> {
+    if value.is_empty() {
+        return Err(Status::invalid_argument("username is required"));
+    }
+    Ok(value)
 }
 
 /// An owner as stored: `None` for an empty string.
 pub(crate) fn owner(value: &str) -> Option<String> {
-    (!value.is_empty()).then(|| value.to_owned())
+    non_empty(value)
 }
 
-/// A core client from a request's client, without a secret. `AUTH_METHOD_UNSPECIFIED` means
-/// `client_secret_basic`, the registration default (RFC 7591 §2).
-pub(crate) fn client_from_proto(client: proto::Client) -> Result<Client, Status> {
-    let id = client_id(&client.client_id)?;
+/// A core client from a request's client, validated by core's registration rules, without a secret.
+/// `AUTH_METHOD_UNSPECIFIED` and empty fields take the registration defaults.
+///
+/// # Errors
+/// `INVALID_ARGUMENT` naming the field: an unknown enum value here, any other rule from
+/// [`ClientRegistration::validate`].
+pub(crate) fn client_from_proto(
+    client: proto::Client,
+    secret: SecretProvision,
+) -> Result<Client, Status> {
     let auth_method = match proto::AuthMethod::try_from(client.auth_method) {
-        Ok(proto::AuthMethod::Unspecified | proto::AuthMethod::ClientSecretBasic) => {
-            ClientAuthMethod::ClientSecretBasic
-        }
-        Ok(proto::AuthMethod::ClientSecretPost) => ClientAuthMethod::ClientSecretPost,
-        Ok(proto::AuthMethod::None) => ClientAuthMethod::None,
+        Ok(proto::AuthMethod::Unspecified) => None,
+        Ok(proto::AuthMethod::ClientSecretBasic) => Some(ClientAuthMethod::ClientSecretBasic),
+        Ok(proto::AuthMethod::ClientSecretPost) => Some(ClientAuthMethod::ClientSecretPost),
+        Ok(proto::AuthMethod::None) => Some(ClientAuthMethod::None),
         Err(_) => {
             return Err(Status::invalid_argument(
-                "auth_method is not a known method",
+                "auth_method: is not a known method",
             ));
         }
     };
-    let mut core = Client::new(id, client.client_name, auth_method);
-    core.redirect_uris = redirect_uris("redirect_uris", &client.redirect_uris)?;
-    core.post_logout_redirect_uris = redirect_uris(
-        "post_logout_redirect_uris",
-        &client.post_logout_redirect_uris,
-    )?;
-    core.grant_types = client
+    let grant_types = client
         .grant_types
         .iter()
         .map(|value| grant_type(*value))
-        .collect::<Result<_, _>>()?;
-    core.scope = Scope::parse(&client.scope)
-        .map_err(|error| Status::invalid_argument(format!("scope: {}", error.description())))?;
-    core.first_party = client.first_party;
-    core.always_issue_refresh_token = client.always_issue_refresh_token;
-    core.id_token_signed_response_alg = match client.id_token_signed_response_alg.as_str() {
-        "" => None,
-        value => Some(Algorithm::parse(value).ok_or_else(|| {
-            Status::invalid_argument(
-                "id_token_signed_response_alg must be ES256, EdDSA, RS256 or empty",
-            )
-        })?),
-    };
-    core.owner = owner(&client.owner);
-    Ok(core)
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut registration = ClientRegistration::new(client.client_id);
+    registration.client_name = non_empty(&client.client_name);
+    registration.auth_method = auth_method;
+    registration.redirect_uris = client.redirect_uris;
+    registration.post_logout_redirect_uris = client.post_logout_redirect_uris;
+    registration.grant_types = (!grant_types.is_empty()).then_some(grant_types);
+    registration.scope = non_empty(&client.scope);
+    registration.first_party = client.first_party;
+    registration.always_issue_refresh_token = client.always_issue_refresh_token;
+    registration.id_token_signed_response_alg = non_empty(&client.id_token_signed_response_alg);
+    registration.owner = owner(&client.owner);
+    registration
+        .validate(secret)
+        .map_err(|error| Status::invalid_argument(error.to_string()))
 }
 
-fn redirect_uris(field: &str, values: &[String]) -> Result<Vec<RedirectUri>, Status> {
-    values
-        .iter()
-        .enumerate()
-        .map(|(index, value)| {
-            RedirectUri::parse(value).map_err(|error| {
-                Status::invalid_argument(format!(
-                    "{field}[{index}] {value:?}: {}",
-                    error.description()
-                ))
-            })
-        })
-        .collect()
+fn non_empty(value: &str) -> Option<String> {
+    (!value.is_empty()).then(|| value.to_owned())
 }
 
 fn grant_type(value: i32) -> Result<GrantType, Status> {
@@ -89,8 +83,19 @@ fn grant_type(value: i32) -> Result<GrantType, Status> {
         Ok(proto::GrantType::ClientCredentials) => Ok(GrantType::ClientCredentials),
         Ok(proto::GrantType::RefreshToken) => Ok(GrantType::RefreshToken),
         Ok(proto::GrantType::Unspecified) | Err(_) => Err(Status::invalid_argument(
-            "grant_types holds an unspecified or unknown grant type",
+            "grant_types: holds an unspecified or unknown grant type",
         )),
+    }
+}
+
+/// A user as returned: never the password hash.
+pub(crate) fn user_to_proto(user: &User) -> proto::User {
+    proto::User {
+        username: user.username.clone(),
+        subject: user.subject.as_str().to_owned(),
+        disabled: user.disabled,
+        name: user.claims.name.clone().unwrap_or_default(),
+        email: user.claims.email.clone().unwrap_or_default(),
     }
 }
 
@@ -166,31 +171,62 @@ mod tests {
 
     #[test]
     fn round_trips() {
-        let core = client_from_proto(sample()).unwrap();
+        let core = client_from_proto(sample(), SecretProvision::Generated).unwrap();
         assert_eq!(core.owner.as_deref(), Some("OAuth2Client/ns/svc"));
         assert_eq!(client_to_proto(&core), sample());
     }
 
     #[test]
+    fn unset_fields_take_the_registration_defaults() {
+        let client = proto::Client {
+            client_id: "web".to_owned(),
+            redirect_uris: vec!["https://rp.example/cb".to_owned()],
+            ..proto::Client::default()
+        };
+        let core = client_from_proto(client.clone(), SecretProvision::Generated).unwrap();
+        assert_eq!(core.auth_method, ClientAuthMethod::ClientSecretBasic);
+        assert_eq!(core.client_name, "web");
+        assert_eq!(
+            core.grant_types,
+            [GrantType::AuthorizationCode, GrantType::RefreshToken]
+        );
+        assert!(core.scope.contains("openid"));
+        assert_eq!(core.owner, None);
+        let public = client_from_proto(client, SecretProvision::Absent).unwrap();
+        assert!(public.is_public());
+    }
+
+    #[test]
     fn rejects_bad_input_with_a_clear_message() {
         type Mutation = fn(&mut proto::Client);
-        let cases: [(Mutation, &str); 6] = [
-            (|c| c.client_id.clear(), "client_id is required"),
+        let cases: [(Mutation, &str); 8] = [
+            (|c| c.client_id.clear(), "client_id: is required"),
+            (|c| c.auth_method = 99, "auth_method:"),
             (
                 |c| c.redirect_uris = vec!["/relative".into()],
-                "redirect_uris[0]",
+                "redirect_uris: [0]",
             ),
             (|c| c.redirect_uris.push("https://a/#f".into()), "fragment"),
             (|c| c.scope = "bad\"scope".into(), "scope:"),
-            (|c| c.grant_types.push(0), "grant_types"),
+            (|c| c.grant_types.push(0), "grant_types:"),
             (|c| c.id_token_signed_response_alg = "HS256".into(), "ES256"),
+            (
+                |c| c.auth_method = proto::AuthMethod::None.into(),
+                "grant_types: a public client",
+            ),
         ];
         for (mutate, expected) in cases {
             let mut client = sample();
             mutate(&mut client);
-            let status = client_from_proto(client).unwrap_err();
+            let status = client_from_proto(client, SecretProvision::Generated).unwrap_err();
             assert_eq!(status.code(), tonic::Code::InvalidArgument);
             assert!(status.message().contains(expected), "{}", status.message());
         }
+        let status = client_from_proto(sample(), SecretProvision::Absent).unwrap_err();
+        assert!(
+            status.message().starts_with("client_secret:"),
+            "{}",
+            status.message()
+        );
     }
 }

@@ -3,14 +3,13 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use nauthera_core::types::ClientId;
 use nauthera_core::{Cache, Error, ErrorCode, MemoryCache, Provider, Storage, StorageErrorKind};
 use tonic::{Request, Response, Status};
 
 use crate::proto::admin_server::{Admin, AdminServer};
-use crate::{clients, peer, proto};
+use crate::{clients, peer, proto, users};
 
-/// The admin API over a provider: clients, signing keys and status.
+/// The admin API over a provider: clients, users, signing keys and status.
 ///
 /// Serve it with [`crate::serve`] (mutual TLS), or wrap it with [`AdminService::into_server`] to mount it on
 /// a tonic server of your own, which must then require client certificates itself.
@@ -46,11 +45,15 @@ impl<S, C> std::fmt::Debug for AdminService<S, C> {
     }
 }
 
-/// The status for a failed core operation: internal failures are logged once here and disclose nothing.
+/// The status for a failed core operation: a conflict with the stored state (another owner's client) is
+/// `FAILED_PRECONDITION`, other refusals `INVALID_ARGUMENT`; internal failures are logged once here and disclose
+/// nothing.
 pub(crate) fn failure(operation: &'static str, error: Error) -> Status {
     if error.is_internal() {
         tracing::error!(operation, error = %error, "admin operation failed");
         Status::internal("internal error")
+    } else if let Error::Conflict(description) = error {
+        Status::failed_precondition(description)
     } else {
         Status::invalid_argument(error.description().to_owned())
     }
@@ -138,20 +141,53 @@ impl<S: Storage, C: Cache> Admin for AdminService<S, C> {
             cache: cache_health(self.provider.cache()).await,
         }))
     }
+
+    async fn list_users(
+        &self,
+        _request: Request<proto::ListUsersRequest>,
+    ) -> Result<Response<proto::ListUsersResponse>, Status> {
+        Ok(Response::new(users::list(&self.provider).await?))
+    }
+
+    async fn disable_user(
+        &self,
+        request: Request<proto::DisableUserRequest>,
+    ) -> Result<Response<proto::User>, Status> {
+        let caller = peer::caller(&request);
+        let user = users::disable(&self.provider, request.into_inner(), &caller).await?;
+        Ok(Response::new(user))
+    }
+
+    async fn enable_user(
+        &self,
+        request: Request<proto::EnableUserRequest>,
+    ) -> Result<Response<proto::User>, Status> {
+        let caller = peer::caller(&request);
+        let user = users::enable(&self.provider, request.into_inner(), &caller).await?;
+        Ok(Response::new(user))
+    }
+
+    async fn delete_user(
+        &self,
+        request: Request<proto::DeleteUserRequest>,
+    ) -> Result<Response<proto::DeleteUserResponse>, Status> {
+        let caller = peer::caller(&request);
+        let response = users::delete(&self.provider, request.into_inner(), &caller).await?;
+        Ok(Response::new(response))
+    }
 }
 
-/// `"ok"` when the store answers a lookup, a short description otherwise.
+/// `"ok"` when the provider is ready (its store answers), `"unavailable"` when the store cannot be reached,
+/// `"failed"` otherwise.
 async fn storage_health<S: Storage, C: Cache>(provider: &Provider<S, C>) -> String {
-    match provider
-        .storage()
-        .find_client(&ClientId::new("status-probe"))
-        .await
-    {
-        Ok(_) => "ok".to_owned(),
+    match provider.ready().await {
+        Ok(()) => "ok".to_owned(),
         Err(error) => {
-            tracing::warn!(error = %error, "status: storage probe failed");
-            match error.kind() {
-                StorageErrorKind::Unavailable => "unavailable".to_owned(),
+            tracing::warn!(error = %error, "status: readiness probe failed");
+            match error {
+                Error::Storage(storage) if storage.kind() == StorageErrorKind::Unavailable => {
+                    "unavailable".to_owned()
+                }
                 _ => "failed".to_owned(),
             }
         }

@@ -1,6 +1,6 @@
 //! The admin API against a real server over loopback with real mutual-TLS certificates: the admin client
-//! manages clients that the same provider's HTTP token endpoint then accepts or refuses; callers without a
-//! certificate, or with one from another CA, are refused.
+//! manages clients that the same provider's HTTP token endpoint then accepts or refuses, and the provider's
+//! users; callers without a certificate, or with one from another CA, are refused.
 
 #![allow(
     clippy::unwrap_used,
@@ -26,6 +26,8 @@ use nauthera_admin::proto::{self, AuthMethod, GrantType};
 use nauthera_admin::tonic::transport::{self, Certificate, Channel, ClientTlsConfig};
 use nauthera_admin::tonic::{Code, Request};
 use nauthera_admin::{AdminClient, AdminTls};
+use nauthera_core::secret::Password;
+use nauthera_core::user::UserClaims;
 use nauthera_core::{Provider, ProviderConfig};
 use nauthera_storage::SqliteStore;
 use tokio::sync::oneshot;
@@ -41,6 +43,8 @@ struct Harness {
     ca: CertificateAuthority,
     admin_url: String,
     http_addr: SocketAddr,
+    /// The provider both serve, for what the admin API does not offer (creating users).
+    provider: Arc<Provider<SqliteStore>>,
     _stop: (oneshot::Sender<()>, oneshot::Sender<()>),
 }
 
@@ -71,8 +75,9 @@ impl Harness {
         let admin_url = format!("https://{}", admin.local_addr().unwrap());
         let tls = AdminTls::from_pem(ca.cert_pem(), server.cert_pem, server.key_pem.as_bytes());
         let (stop_admin, admin_stopped) = oneshot::channel::<()>();
+        let served = Arc::clone(&provider);
         tokio::spawn(async move {
-            nauthera_admin::serve(provider, admin, tls, async {
+            nauthera_admin::serve(served, admin, tls, async {
                 let _ = admin_stopped.await;
             })
             .await
@@ -82,6 +87,7 @@ impl Harness {
             ca,
             admin_url,
             http_addr,
+            provider,
             _stop: (stop_http, stop_admin),
         }
     }
@@ -270,9 +276,17 @@ async fn invalid_clients_are_refused_with_a_clear_message() {
     let mut bad_uri = service_client("bad", "");
     bad_uri.redirect_uris = vec!["not a uri".into()];
     let no_secret = service_client("nosecret", "");
+    let mut public_with_secret = service_client("public", "");
+    public_with_secret.auth_method = AuthMethod::None.into();
+    public_with_secret.grant_types = vec![GrantType::AuthorizationCode.into()];
+    public_with_secret.redirect_uris = vec!["https://rp.example/cb".into()];
+    let mut public_machine = service_client("public-m2m", "");
+    public_machine.auth_method = AuthMethod::None.into();
     for (client, secret, expected) in [
-        (bad_uri, "s", "redirect_uris[0]"),
+        (bad_uri, "s", "redirect_uris: [0]"),
         (no_secret, "", "needs a client_secret"),
+        (public_with_secret, "s", "client_secret: a public client"),
+        (public_machine, "", "grant_types: a public client"),
     ] {
         let status = admin
             .upsert_client(upsert(client, secret, false))
@@ -364,6 +378,9 @@ async fn rotated_keys_are_listed() {
         .unwrap()
         .into_inner()
         .new_kids;
+    // The session secret is rotated too; its id comes first and is not a published signing key.
+    let (session, rotated) = rotated.split_first().unwrap();
+    assert!(session.starts_with("session-"), "{session}");
     assert!(!rotated.is_empty());
     let after = admin
         .list_keys(proto::ListKeysRequest {})
@@ -371,7 +388,7 @@ async fn rotated_keys_are_listed() {
         .unwrap()
         .into_inner()
         .keys;
-    for kid in &rotated {
+    for kid in rotated {
         assert!(after.iter().any(|key| &key.kid == kid), "{kid} published");
         assert!(before.iter().all(|key| &key.kid != kid));
     }
@@ -381,4 +398,145 @@ async fn rotated_keys_are_listed() {
             "old key stays published"
         );
     }
+}
+
+/// The users of the provider as the admin API lists them, as (username, disabled).
+async fn listed_users(admin: &mut AdminClient<Channel>) -> Vec<(String, bool)> {
+    admin
+        .list_users(proto::ListUsersRequest {})
+        .await
+        .unwrap()
+        .into_inner()
+        .users
+        .into_iter()
+        .map(|user| (user.username, user.disabled))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn users_are_listed_disabled_enabled_and_deleted() {
+    let harness = Harness::start().await;
+    let mut claims = UserClaims::default();
+    claims.name = Some("Dana Example".to_owned());
+    claims.email = Some("dana@example.com".to_owned());
+    let dana = harness
+        .provider
+        .upsert_user("dana", &Password::new("dana-password"), claims)
+        .await
+        .unwrap();
+    harness
+        .provider
+        .upsert_user(
+            "erin",
+            &Password::new("erin-password"),
+            UserClaims::default(),
+        )
+        .await
+        .unwrap();
+    let mut admin = harness.admin().await;
+
+    let listed = admin
+        .list_users(proto::ListUsersRequest {})
+        .await
+        .unwrap()
+        .into_inner()
+        .users;
+    assert_eq!(
+        listed[0],
+        proto::User {
+            username: "dana".into(),
+            subject: dana.subject.as_str().into(),
+            disabled: false,
+            name: "Dana Example".into(),
+            email: "dana@example.com".into(),
+        }
+    );
+    assert_eq!(listed[1].username, "erin");
+
+    let disabled = admin
+        .disable_user(proto::DisableUserRequest {
+            username: "dana".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(disabled.disabled);
+    assert_eq!(
+        listed_users(&mut admin).await,
+        [("dana".to_owned(), true), ("erin".to_owned(), false)]
+    );
+    let stored = harness
+        .provider
+        .find_user_by_username("dana")
+        .await
+        .unwrap();
+    assert!(stored.is_some_and(|user| user.disabled && user.sessions_not_before.is_some()));
+
+    let enabled = admin
+        .enable_user(proto::EnableUserRequest {
+            username: "dana".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(!enabled.disabled);
+    assert_eq!(
+        listed_users(&mut admin).await,
+        [("dana".to_owned(), false), ("erin".to_owned(), false)]
+    );
+
+    admin
+        .delete_user(proto::DeleteUserRequest {
+            username: "dana".into(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(listed_users(&mut admin).await, [("erin".to_owned(), false)]);
+    assert!(
+        harness
+            .provider
+            .find_user_by_username("dana")
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unknown_user_is_not_found_and_a_missing_username_is_invalid() {
+    let harness = Harness::start().await;
+    let mut admin = harness.admin().await;
+    let username = || "nobody".to_owned();
+    let refused = [
+        admin
+            .disable_user(proto::DisableUserRequest {
+                username: username(),
+            })
+            .await
+            .unwrap_err(),
+        admin
+            .enable_user(proto::EnableUserRequest {
+                username: username(),
+            })
+            .await
+            .unwrap_err(),
+        admin
+            .delete_user(proto::DeleteUserRequest {
+                username: username(),
+            })
+            .await
+            .unwrap_err(),
+    ];
+    for status in refused {
+        assert_eq!(status.code(), Code::NotFound);
+        assert!(status.message().contains("nobody"), "{}", status.message());
+    }
+    let missing = admin
+        .disable_user(proto::DisableUserRequest {
+            username: String::new(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(missing.code(), Code::InvalidArgument);
+    assert!(listed_users(&mut admin).await.is_empty());
 }

@@ -6,11 +6,13 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 use nauthera_core::client::{Client, ClientAuthMethod, GrantType};
+use nauthera_core::flows::admin::{ClientSecretChange, Ownership};
+use nauthera_core::registration::{ClientRegistration, DEFAULT_CLIENT_SCOPE, SecretProvision};
 use nauthera_core::secret::Password;
-use nauthera_core::types::{ClientId, RedirectUri, Scope};
-use nauthera_core::user::UserClaims;
+use nauthera_core::types::RedirectUri;
+use nauthera_core::user::{User, UserClaims};
 
-use crate::app::{self, ServerError};
+use crate::app::{self, ServerError, ServerProvider};
 use crate::config::{ConfigError, ServerConfig};
 
 /// Nauthera, an OAuth 2.0 and OpenID Connect provider.
@@ -66,8 +68,37 @@ pub enum UserCommand {
         #[arg(long)]
         email: Option<String>,
     },
-    /// List users.
+    /// List users: username, subject and whether the account is enabled.
     List,
+    /// Show one user.
+    Show {
+        /// The login name.
+        username: String,
+    },
+    /// Disable a user: they cannot sign in, their browser sessions end and their refresh tokens are revoked.
+    Disable {
+        /// The login name.
+        username: String,
+    },
+    /// Enable a disabled user again (the sessions that disabling ended stay ended).
+    Enable {
+        /// The login name.
+        username: String,
+    },
+    /// Delete a user with their consents and refresh tokens; their browser sessions end.
+    Delete {
+        /// The login name.
+        username: String,
+    },
+    /// Set a user's password, ending their browser sessions and revoking their refresh tokens. The password is
+    /// read from `--password-file`, or else from the first line of standard input.
+    Passwd {
+        /// The login name.
+        username: String,
+        /// A file holding the new password.
+        #[arg(long)]
+        password_file: Option<PathBuf>,
+    },
 }
 
 /// `client` subcommands.
@@ -88,8 +119,8 @@ pub struct ClientAdd {
     #[arg(long)]
     pub name: Option<String>,
     /// `client_secret_basic` (default), `client_secret_post` or `none` (public client).
-    #[arg(long, default_value = "client_secret_basic")]
-    pub auth_method: String,
+    #[arg(long)]
+    pub auth_method: Option<String>,
     /// A redirect URI (repeatable).
     #[arg(long = "redirect-uri")]
     pub redirect_uris: Vec<String>,
@@ -100,7 +131,7 @@ pub struct ClientAdd {
     #[arg(long = "grant-type")]
     pub grant_types: Vec<String>,
     /// Allowed scopes.
-    #[arg(long, default_value = "openid profile email offline_access")]
+    #[arg(long, default_value = DEFAULT_CLIENT_SCOPE)]
     pub scope: String,
     /// Skip the consent page.
     #[arg(long)]
@@ -134,37 +165,19 @@ pub async fn administer(config: &ServerConfig, command: Command) -> Result<(), S
         Command::Status => {
             return Err(ConfigError::Invalid("status needs --admin-endpoint".to_owned()).into());
         }
-        Command::User(UserCommand::Add {
-            username,
-            password_file,
-            name,
-            email,
-        }) => {
-            let password = read_password(password_file)?;
-            let mut claims = UserClaims::default();
-            claims.name = name;
-            claims.email_verified = email.is_some();
-            claims.email = email;
-            let user = provider.upsert_user(&username, &password, claims).await?;
-            println!("user {} (sub {})", user.username, user.subject);
-        }
-        Command::User(UserCommand::List) => {
-            for user in provider.list_users().await? {
-                println!("{}\t{}", user.username, user.subject);
-            }
-        }
+        Command::User(command) => administer_users(&provider, command).await?,
         Command::Client(ClientCommand::Add(args)) => {
             let client = client_from(&args)?;
-            if client.is_public() {
-                provider.upsert_client(&client).await?;
-                println!("public client {} registered", client.client_id);
-            } else {
-                let secret = provider.register_confidential_client(client, None).await?;
-                println!(
+            let applied = provider
+                .apply_client(client, ClientSecretChange::Generate, Ownership::Override)
+                .await?;
+            match applied.generated_secret {
+                Some(secret) => println!(
                     "client {} registered; secret (shown once): {}",
                     args.client_id,
                     secret.expose_secret()
-                );
+                ),
+                None => println!("public client {} registered", args.client_id),
             }
         }
         Command::Client(ClientCommand::List) => {
@@ -184,7 +197,7 @@ pub async fn administer(config: &ServerConfig, command: Command) -> Result<(), S
         }
         Command::Keys(KeysCommand::Rotate) => {
             for kid in provider.rotate_keys().await? {
-                println!("new signing key {kid}");
+                println!("{}", rotated_key_line(&kid));
             }
         }
         Command::Keys(KeysCommand::List) => {
@@ -194,6 +207,124 @@ pub async fn administer(config: &ServerConfig, command: Command) -> Result<(), S
         }
     }
     Ok(())
+}
+
+/// Runs a `user` subcommand against the provider's store: each calls one account flow and prints one line.
+#[allow(clippy::print_stdout, reason = "command-line output")]
+async fn administer_users(
+    provider: &ServerProvider,
+    command: UserCommand,
+) -> Result<(), ServerError> {
+    match command {
+        UserCommand::Add {
+            username,
+            password_file,
+            name,
+            email,
+        } => {
+            let password = read_password(password_file)?;
+            let mut claims = UserClaims::default();
+            claims.name = name;
+            claims.email_verified = email.is_some();
+            claims.email = email;
+            let user = provider.upsert_user(&username, &password, claims).await?;
+            println!("user {} (sub {})", user.username, user.subject);
+        }
+        UserCommand::List => {
+            for user in provider.list_users().await? {
+                println!(
+                    "{}\t{}\t{}",
+                    user.username,
+                    user.subject,
+                    account_state(user.disabled)
+                );
+            }
+        }
+        UserCommand::Show { username } => {
+            let user = found(provider.find_user_by_username(&username).await?, &username)?;
+            println!(
+                "{}",
+                user_line(
+                    &user.username,
+                    user.subject.as_str(),
+                    user.disabled,
+                    user.claims.name.as_deref(),
+                    user.claims.email.as_deref(),
+                )
+            );
+        }
+        UserCommand::Disable { username } => {
+            found(provider.disable_user(&username).await?, &username)?;
+            println!(
+                "user {username} disabled; their sessions ended and their refresh tokens were revoked"
+            );
+        }
+        UserCommand::Enable { username } => {
+            found(provider.enable_user(&username).await?, &username)?;
+            println!("user {username} enabled");
+        }
+        UserCommand::Delete { username } => {
+            if !provider.delete_user(&username).await? {
+                return Err(unknown_user(&username));
+            }
+            println!("user {username} deleted");
+        }
+        UserCommand::Passwd {
+            username,
+            password_file,
+        } => {
+            let password = read_password(password_file)?;
+            found(
+                provider.set_password(&username, &password).await?,
+                &username,
+            )?;
+            println!(
+                "password of {username} set; their sessions ended and their refresh tokens were revoked"
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The user a flow found, or the error for an unknown username.
+fn found(user: Option<User>, username: &str) -> Result<User, ServerError> {
+    user.ok_or_else(|| unknown_user(username))
+}
+
+/// The error of a command naming a user that does not exist.
+pub(crate) fn unknown_user(username: &str) -> ServerError {
+    ServerError::Refused(format!("no user {username}"))
+}
+
+/// `user show`'s line (local and remote): username, subject, state, and the name and email when set.
+pub(crate) fn user_line(
+    username: &str,
+    subject: &str,
+    disabled: bool,
+    name: Option<&str>,
+    email: Option<&str>,
+) -> String {
+    let mut line = format!("{username}\tsub {subject}\t{}", account_state(disabled));
+    if let Some(name) = name {
+        line.push_str(&format!("\tname {name}"));
+    }
+    if let Some(email) = email {
+        line.push_str(&format!("\temail {email}"));
+    }
+    line
+}
+
+/// How `user list` and `user show` print whether an account is enabled.
+pub(crate) fn account_state(disabled: bool) -> &'static str {
+    if disabled { "disabled" } else { "enabled" }
+}
+
+/// How `keys rotate` prints a new key id (the session secret's id comes as `session-<id>`).
+pub(crate) fn rotated_key_line(kid: &str) -> String {
+    match kid.strip_prefix("session-") {
+        Some(id) => format!("new session secret {id}"),
+        None => format!("new signing key {kid}"),
+    }
 }
 
 fn read_password(file: Option<PathBuf>) -> Result<Password, ServerError> {
@@ -214,40 +345,41 @@ fn read_password(file: Option<PathBuf>) -> Result<Password, ServerError> {
     Ok(Password::new(password))
 }
 
-/// The client that `client add` describes.
+/// The client that `client add` describes, checked by core's registration rules; a confidential client's
+/// secret is generated when it is registered.
 ///
 /// # Errors
-/// [`ConfigError::Invalid`] for unknown methods or grant types and invalid URIs or scopes.
+/// [`ConfigError::Invalid`] for an unknown method or grant type, and for a registration core refuses (naming
+/// the field).
 pub fn client_from(args: &ClientAdd) -> Result<Client, ConfigError> {
-    let invalid = |what: String| ConfigError::Invalid(what);
-    let method = match args.auth_method.as_str() {
-        "client_secret_basic" => ClientAuthMethod::ClientSecretBasic,
-        "client_secret_post" => ClientAuthMethod::ClientSecretPost,
-        "none" => ClientAuthMethod::None,
-        other => return Err(invalid(format!("unknown auth method {other}"))),
+    let invalid = |what: String| ConfigError::Invalid(format!("client {}: {what}", args.client_id));
+    let auth_method = match args.auth_method.as_deref() {
+        None => None,
+        Some("client_secret_basic") => Some(ClientAuthMethod::ClientSecretBasic),
+        Some("client_secret_post") => Some(ClientAuthMethod::ClientSecretPost),
+        Some("none") => Some(ClientAuthMethod::None),
+        Some(other) => return Err(invalid(format!("unknown auth method {other}"))),
     };
-    let name = args.name.clone().unwrap_or_else(|| args.client_id.clone());
-    let mut client = Client::new(ClientId::new(args.client_id.clone()), name, method);
-    let parse = |uris: &[String]| -> Result<Vec<RedirectUri>, ConfigError> {
-        uris.iter()
-            .map(|uri| RedirectUri::parse(uri).map_err(|_| invalid(format!("invalid URI {uri}"))))
-            .collect()
-    };
-    client.redirect_uris = parse(&args.redirect_uris)?;
-    client.post_logout_redirect_uris = parse(&args.post_logout_redirect_uris)?;
-    client.grant_types = if args.grant_types.is_empty() {
-        vec![GrantType::AuthorizationCode, GrantType::RefreshToken]
-    } else {
-        args.grant_types
-            .iter()
-            .map(|name| {
-                GrantType::parse(name).ok_or_else(|| invalid(format!("unknown grant type {name}")))
-            })
-            .collect::<Result<_, _>>()?
-    };
-    client.scope = Scope::parse(&args.scope).map_err(|_| invalid("invalid scope".to_owned()))?;
-    client.first_party = args.first_party;
-    Ok(client)
+    let grant_types = args
+        .grant_types
+        .iter()
+        .map(|name| {
+            GrantType::parse(name).ok_or_else(|| invalid(format!("unknown grant type {name}")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut registration = ClientRegistration::new(args.client_id.clone());
+    registration.client_name.clone_from(&args.name);
+    registration.auth_method = auth_method;
+    registration.redirect_uris.clone_from(&args.redirect_uris);
+    registration
+        .post_logout_redirect_uris
+        .clone_from(&args.post_logout_redirect_uris);
+    registration.grant_types = (!grant_types.is_empty()).then_some(grant_types);
+    registration.scope = Some(args.scope.clone());
+    registration.first_party = args.first_party;
+    registration
+        .validate(SecretProvision::Generated)
+        .map_err(|error| invalid(error.to_string()))
 }
 
 /// The process environment as a map, for [`ServerConfig::load`].

@@ -8,7 +8,7 @@ use std::time::Duration;
 use nauthera_core::ProviderConfig;
 use nauthera_core::client::{Client, ClientAuthMethod, GrantType};
 use nauthera_core::keys::Algorithm;
-use nauthera_core::types::{ClientId, RedirectUri, Scope};
+use nauthera_core::registration::{ClientRegistration, SecretProvision};
 use serde::Deserialize;
 
 use crate::listener::ConnectionLimits;
@@ -421,54 +421,39 @@ impl ServerConfig {
 }
 
 impl ClientSection {
-    /// The client, and its secret if it has one.
+    /// The client, checked by core's registration rules, and its secret if it has one.
     ///
     /// # Errors
-    /// [`ConfigError::Invalid`] for bad URIs, scopes, or a secret that does not fit the auth method.
+    /// [`ConfigError::Invalid`] naming the client and the field core refuses (for example a secret that does
+    /// not fit the auth method, or an invalid redirect URI), or when the secret is set both inline and by file.
     pub fn to_client(&self) -> Result<(Client, Option<String>), ConfigError> {
         let secret = secret_value(
             self.secret.as_deref(),
             self.secret_file.as_deref(),
             "client secret",
         )?;
-        let method = self.auth_method.unwrap_or(if secret.is_some() {
-            ClientAuthMethod::ClientSecretBasic
-        } else {
-            ClientAuthMethod::None
-        });
-        let invalid =
-            |what: &str| ConfigError::Invalid(format!("client {}: {what}", self.client_id));
-        if (method == ClientAuthMethod::None) != secret.is_none() {
-            return Err(invalid(
-                "public clients (auth_method = none) have no secret; others need one",
-            ));
-        }
-        let name = self
-            .client_name
-            .clone()
-            .unwrap_or_else(|| self.client_id.clone());
-        let mut client = Client::new(ClientId::new(self.client_id.clone()), name, method);
-        client.redirect_uris =
-            parse_uris(&self.redirect_uris).map_err(|_| invalid("invalid redirect_uris"))?;
-        client.post_logout_redirect_uris = parse_uris(&self.post_logout_redirect_uris)
-            .map_err(|_| invalid("invalid post_logout_redirect_uris"))?;
-        client.grant_types = self
-            .grant_types
-            .clone()
-            .unwrap_or_else(|| vec![GrantType::AuthorizationCode, GrantType::RefreshToken]);
-        client.scope = Scope::parse(
-            self.scope
-                .as_deref()
-                .unwrap_or("openid profile email offline_access"),
-        )
-        .map_err(|_| invalid("invalid scope"))?;
-        client.first_party = self.first_party;
-        client.always_issue_refresh_token = self.always_issue_refresh_token;
-        client.id_token_signed_response_alg = self
+        let mut registration = ClientRegistration::new(self.client_id.clone());
+        registration.client_name.clone_from(&self.client_name);
+        registration.auth_method = self.auth_method;
+        registration.redirect_uris.clone_from(&self.redirect_uris);
+        registration
+            .post_logout_redirect_uris
+            .clone_from(&self.post_logout_redirect_uris);
+        registration.grant_types.clone_from(&self.grant_types);
+        registration.scope.clone_from(&self.scope);
+        registration.first_party = self.first_party;
+        registration.always_issue_refresh_token = self.always_issue_refresh_token;
+        registration
             .id_token_signed_response_alg
-            .as_deref()
-            .map(parse_algorithm)
-            .transpose()?;
+            .clone_from(&self.id_token_signed_response_alg);
+        let provision = if secret.is_some() {
+            SecretProvision::Given
+        } else {
+            SecretProvision::Absent
+        };
+        let client = registration
+            .validate(provision)
+            .map_err(|error| ConfigError::Invalid(format!("client {}: {error}", self.client_id)))?;
         Ok((client, secret))
     }
 }
@@ -499,10 +484,6 @@ impl UserSection {
 /// [`ConfigError::Invalid`] for names other than ES256, EdDSA and RS256.
 pub fn parse_algorithm(name: &str) -> Result<Algorithm, ConfigError> {
     Algorithm::parse(name).ok_or_else(|| ConfigError::Invalid(format!("unknown algorithm {name}")))
-}
-
-fn parse_uris(uris: &[String]) -> Result<Vec<RedirectUri>, nauthera_core::Error> {
-    uris.iter().map(|uri| RedirectUri::parse(uri)).collect()
 }
 
 /// A secret given inline or by file (trailing newline trimmed). Warns when the file is readable by others.
@@ -632,6 +613,44 @@ mod tests {
         let (client, secret) = section.to_client().unwrap();
         assert_eq!(secret.as_deref(), Some("from-file"));
         assert_eq!(client.auth_method, ClientAuthMethod::ClientSecretBasic);
+    }
+
+    /// The client rules are core's; the error names the client and the field.
+    #[test]
+    fn clients_are_checked_by_the_registration_rules() {
+        let text = "version = 1\nissuer = \"https://x\"\n[storage]\nurl = \"sqlite::memory:\"\n\
+            [[clients]]\nclient_id = \"web\"\nsecret = \"s\"\nredirect_uris = [\"https://rp.example/cb\"]\n";
+        ServerConfig::parse(text).unwrap().clients[0]
+            .to_client()
+            .unwrap();
+        type Mutation = fn(&mut ClientSection);
+        let cases: [(Mutation, &str); 4] = [
+            (
+                |client| client.auth_method = Some(ClientAuthMethod::None),
+                "client web: client_secret:",
+            ),
+            (
+                |client| {
+                    client.secret = None;
+                    client.auth_method = Some(ClientAuthMethod::ClientSecretPost);
+                },
+                "client web: client_secret:",
+            ),
+            (
+                |client| client.redirect_uris = vec!["https://rp.example/cb#x".into()],
+                "client web: redirect_uris: [0]",
+            ),
+            (
+                |client| client.id_token_signed_response_alg = Some("HS256".into()),
+                "client web: id_token_signed_response_alg:",
+            ),
+        ];
+        for (mutate, expected) in cases {
+            let mut config = ServerConfig::parse(text).unwrap();
+            mutate(&mut config.clients[0]);
+            let error = config.clients[0].to_client().unwrap_err();
+            assert!(error.to_string().contains(expected), "{error}");
+        }
     }
 
     /// The configuration the Kubernetes operator renders into its ConfigMap must be accepted as it is, with the

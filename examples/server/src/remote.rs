@@ -1,24 +1,29 @@
-//! Remote administration: the CLI's client, key and status commands over the admin gRPC API (mutual TLS),
-//! for servers whose store the operator's machine cannot open.
+//! Remote administration: the CLI's client, user, key and status commands over the admin gRPC API (mutual
+//! TLS), for servers whose store the operator's machine cannot open. Setting passwords (`user add`,
+//! `user passwd`) stays on the store: the admin API does not carry passwords.
 
 use std::path::PathBuf;
 
 use clap::Args;
 use nauthera_admin::proto::{
-    AuthMethod, Client, GrantType, ListClientsRequest, ListKeysRequest, RotateKeysRequest,
-    StatusRequest, UpsertClientRequest,
+    AuthMethod, Client, DeleteUserRequest, DisableUserRequest, EnableUserRequest, GrantType,
+    ListClientsRequest, ListKeysRequest, ListUsersRequest, RotateKeysRequest, StatusRequest,
+    UpsertClientRequest, User,
 };
+use nauthera_admin::tonic::transport::Channel;
+use nauthera_admin::tonic::{Code, Status};
 use nauthera_admin::{AdminClient, AdminTls};
+use nauthera_core::client::{ClientAuthMethod, GrantType as CoreGrantType};
 
 use crate::app::ServerError;
-use crate::cli::{ClientAdd, ClientCommand, Command, KeysCommand};
+use crate::cli::{ClientAdd, ClientCommand, Command, KeysCommand, UserCommand};
 use crate::config::ConfigError;
 
 /// Where the admin API is and the client certificate to present.
 #[derive(Debug, Args)]
 pub struct RemoteArgs {
-    /// The admin API, e.g. `https://nauthera-admin.auth.svc:8443`; when set, `client`, `keys` and `status` use
-    /// it instead of opening the store.
+    /// The admin API, e.g. `https://nauthera-admin.auth.svc:8443`; when set, `client`, `user` (but `add` and
+    /// `passwd`), `keys` and `status` use it instead of opening the store.
     #[arg(long, env = "NAUTHERA_ADMIN_ENDPOINT")]
     pub admin_endpoint: Option<String>,
     /// The CA that signed the server's certificate (PEM).
@@ -39,7 +44,8 @@ pub struct RemoteArgs {
 ///
 /// # Errors
 /// [`ServerError::Admin`] for connection and TLS failures; [`ServerError::Config`] for commands the admin API
-/// does not offer, missing certificate flags, and refused requests.
+/// does not offer and missing certificate flags; [`ServerError::Refused`] for requests the server refuses
+/// (such as an unknown user).
 #[allow(clippy::print_stdout, reason = "command-line output")]
 pub async fn administer(
     endpoint: &str,
@@ -47,41 +53,9 @@ pub async fn administer(
     command: Command,
 ) -> Result<(), ServerError> {
     let mut admin = connect(endpoint, args).await?;
-    let refused = |status: nauthera_admin::tonic::Status| {
-        ConfigError::Invalid(format!("refused: {}", status.message()))
-    };
     match command {
-        Command::Client(ClientCommand::Add(add)) => {
-            let (client, secret) = client_from(&add)?;
-            let request = UpsertClientRequest {
-                client: Some(client),
-                client_secret: secret.clone().unwrap_or_default(),
-                force: false,
-            };
-            admin.upsert_client(request).await.map_err(refused)?;
-            match secret {
-                Some(secret) => println!(
-                    "client {} registered; secret (shown once): {secret}",
-                    add.client_id
-                ),
-                None => println!("public client {} registered", add.client_id),
-            }
-        }
-        Command::Client(ClientCommand::List) => {
-            let clients = admin
-                .list_clients(ListClientsRequest {})
-                .await
-                .map_err(refused)?
-                .into_inner();
-            for client in clients.clients {
-                println!(
-                    "{}\t{}\t{}",
-                    client.client_id,
-                    client.owner,
-                    client.redirect_uris.join(" ")
-                );
-            }
-        }
+        Command::Client(command) => administer_clients(&mut admin, command).await?,
+        Command::User(command) => administer_users(&mut admin, command).await?,
         Command::Keys(KeysCommand::Rotate) => {
             let rotated = admin
                 .rotate_keys(RotateKeysRequest {})
@@ -89,7 +63,7 @@ pub async fn administer(
                 .map_err(refused)?
                 .into_inner();
             for kid in rotated.new_kids {
-                println!("new signing key {kid}");
+                println!("{}", crate::cli::rotated_key_line(&kid));
             }
         }
         Command::Keys(KeysCommand::List) => {
@@ -113,9 +87,116 @@ pub async fn administer(
                 status.version, status.issuer, status.storage, status.cache
             );
         }
-        _ => {
+        Command::Serve | Command::Migrate => return Err(store_only()),
+    }
+    Ok(())
+}
+
+/// `client` over the admin API.
+#[allow(clippy::print_stdout, reason = "command-line output")]
+async fn administer_clients(
+    admin: &mut AdminClient<Channel>,
+    command: ClientCommand,
+) -> Result<(), ServerError> {
+    match command {
+        ClientCommand::Add(add) => {
+            let (client, secret) = client_from(&add)?;
+            let request = UpsertClientRequest {
+                client: Some(client),
+                client_secret: secret.clone().unwrap_or_default(),
+                force: false,
+            };
+            admin.upsert_client(request).await.map_err(refused)?;
+            match secret {
+                Some(secret) => println!(
+                    "client {} registered; secret (shown once): {secret}",
+                    add.client_id
+                ),
+                None => println!("public client {} registered", add.client_id),
+            }
+        }
+        ClientCommand::List => {
+            let clients = admin
+                .list_clients(ListClientsRequest {})
+                .await
+                .map_err(refused)?
+                .into_inner();
+            for client in clients.clients {
+                println!(
+                    "{}\t{}\t{}",
+                    client.client_id,
+                    client.owner,
+                    client.redirect_uris.join(" ")
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `user` over the admin API: each command is one call and prints one line; an unknown user is an error.
+#[allow(clippy::print_stdout, reason = "command-line output")]
+async fn administer_users(
+    admin: &mut AdminClient<Channel>,
+    command: UserCommand,
+) -> Result<(), ServerError> {
+    match command {
+        UserCommand::List => {
+            for user in list_users(admin).await? {
+                println!(
+                    "{}\t{}\t{}",
+                    user.username,
+                    user.subject,
+                    crate::cli::account_state(user.disabled)
+                );
+            }
+        }
+        UserCommand::Show { username } => {
+            let user = list_users(admin)
+                .await?
+                .into_iter()
+                .find(|user| user.username == username)
+                .ok_or_else(|| crate::cli::unknown_user(&username))?;
+            let optional = |value: &str| (!value.is_empty()).then_some(value.to_owned());
+            println!(
+                "{}",
+                crate::cli::user_line(
+                    &user.username,
+                    &user.subject,
+                    user.disabled,
+                    optional(&user.name).as_deref(),
+                    optional(&user.email).as_deref(),
+                )
+            );
+        }
+        UserCommand::Disable { username } => {
+            let request = DisableUserRequest {
+                username: username.clone(),
+            };
+            admin.disable_user(request).await.map_err(refused)?;
+            println!(
+                "user {username} disabled; their sessions ended and their refresh tokens were revoked"
+            );
+        }
+        UserCommand::Enable { username } => {
+            let request = EnableUserRequest {
+                username: username.clone(),
+            };
+            admin.enable_user(request).await.map_err(refused)?;
+            println!("user {username} enabled");
+        }
+        UserCommand::Delete { username } => {
+            let request = DeleteUserRequest {
+                username: username.clone(),
+            };
+            admin.delete_user(request).await.map_err(refused)?;
+            println!("user {username} deleted");
+        }
+        UserCommand::Add { .. } | UserCommand::Passwd { .. } => {
             return Err(ConfigError::Invalid(
-                "this command works on the store only; drop --admin-endpoint".to_owned(),
+                "user add and user passwd set passwords, which the admin API does not carry; run them on \
+                 the store (drop --admin-endpoint)"
+                    .to_owned(),
             )
             .into());
         }
@@ -123,10 +204,32 @@ pub async fn administer(
     Ok(())
 }
 
-async fn connect(
-    endpoint: &str,
-    args: &RemoteArgs,
-) -> Result<AdminClient<nauthera_admin::tonic::transport::Channel>, ServerError> {
+async fn list_users(admin: &mut AdminClient<Channel>) -> Result<Vec<User>, ServerError> {
+    Ok(admin
+        .list_users(ListUsersRequest {})
+        .await
+        .map_err(refused)?
+        .into_inner()
+        .users)
+}
+
+/// A request the server refused: its message as it is for a refusal of the request (for example `user bob not
+/// found`), with the status code otherwise.
+fn refused(status: Status) -> ServerError {
+    match status.code() {
+        Code::NotFound | Code::InvalidArgument | Code::FailedPrecondition => {
+            ServerError::Refused(status.message().to_owned())
+        }
+        code => ServerError::Refused(format!("refused ({code}): {}", status.message())),
+    }
+}
+
+fn store_only() -> ServerError {
+    ConfigError::Invalid("this command works on the store only; drop --admin-endpoint".to_owned())
+        .into()
+}
+
+async fn connect(endpoint: &str, args: &RemoteArgs) -> Result<AdminClient<Channel>, ServerError> {
     let (Some(ca), Some(cert), Some(key)) = (&args.admin_ca, &args.admin_cert, &args.admin_key)
     else {
         return Err(ConfigError::Invalid(
@@ -145,20 +248,21 @@ async fn connect(
     Ok(nauthera_admin::connect(endpoint, tls, &domain).await?)
 }
 
-/// The admin API's client for `client add`, and a generated secret for confidential clients.
+/// The admin API's client for `client add`, checked by core's registration rules first, and a generated
+/// secret for confidential clients.
 fn client_from(add: &ClientAdd) -> Result<(Client, Option<String>), ServerError> {
     let local = crate::cli::client_from(add)?;
-    let auth_method = match add.auth_method.as_str() {
-        "client_secret_post" => AuthMethod::ClientSecretPost,
-        "none" => AuthMethod::None,
+    let auth_method = match local.auth_method {
+        ClientAuthMethod::ClientSecretPost => AuthMethod::ClientSecretPost,
+        ClientAuthMethod::None => AuthMethod::None,
         _ => AuthMethod::ClientSecretBasic,
     };
     let grant_types = local
         .grant_types
         .iter()
-        .map(|grant| match grant.as_str() {
-            "client_credentials" => GrantType::ClientCredentials as i32,
-            "refresh_token" => GrantType::RefreshToken as i32,
+        .map(|grant| match grant {
+            CoreGrantType::ClientCredentials => GrantType::ClientCredentials as i32,
+            CoreGrantType::RefreshToken => GrantType::RefreshToken as i32,
             _ => GrantType::AuthorizationCode as i32,
         })
         .collect();

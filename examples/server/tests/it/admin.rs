@@ -1,15 +1,20 @@
 //! The reference server's admin port: mutual TLS with certificates from the PKI the operator uses, the CLI's
-//! remote administration, and no admin operation on the public HTTP port.
+//! remote administration of clients and users, and no admin operation on the public HTTP port.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use nauthera_admin::pki::CertificateAuthority;
 use nauthera_core::{Clock, SystemClock};
 use nauthera_server::ServerConfig;
-use nauthera_server::cli::{ClientAdd, ClientCommand, Command, KeysCommand};
+use nauthera_server::cli::{ClientAdd, ClientCommand, Command, KeysCommand, UserCommand};
+use nauthera_server::config::AdminSection;
 use nauthera_server::remote::{RemoteArgs, administer};
+use openidconnect::{OAuth2TokenResponse, RefreshToken};
 
-use crate::harness::{CONFIG, post_form};
+use crate::cli::{session_lives, signs_in};
+use crate::harness::{Browser, CONFIG, TestServer, http_client, post_form};
+use crate::rp::{Rp, code_of, sign_in};
 
 const YEAR: Duration = Duration::from_secs(365 * 24 * 3600);
 
@@ -49,6 +54,36 @@ impl Pki {
             admin_domain: Some("localhost".to_owned()),
         }
     }
+
+    /// The `[admin]` section of a server that listens on `port` with this PKI's server certificate.
+    fn admin_section(&self, port: u16) -> AdminSection {
+        AdminSection {
+            listen: format!("127.0.0.1:{port}"),
+            ca_file: self.path("ca.pem"),
+            cert_file: self.path("server.pem"),
+            key_file: self.path("server.key"),
+        }
+    }
+}
+
+/// A loopback port that was free a moment ago.
+fn free_port() -> u16 {
+    let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    probe.local_addr().unwrap().port()
+}
+
+/// Waits until the admin API answers a client with a valid certificate (it starts right after the provider,
+/// which may take a while on a busy machine).
+async fn wait_for_admin(endpoint: &str, args: &RemoteArgs) {
+    let mut last = None;
+    for _ in 0..150 {
+        match administer(endpoint, args, Command::Keys(KeysCommand::List)).await {
+            Ok(()) => return,
+            Err(error) => last = Some(error),
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the admin API does not answer a client with a valid certificate: {last:?}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -57,10 +92,7 @@ async fn remote_cli_registers_a_working_client_over_mutual_tls() {
     let data = tempfile::tempdir().unwrap();
     let http = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let issuer = format!("http://{}", http.local_addr().unwrap());
-    let admin_port = {
-        let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        probe.local_addr().unwrap().port()
-    };
+    let admin_port = free_port();
     let mut text = CONFIG
         .replace("ISSUER", &issuer)
         .replace(
@@ -81,23 +113,12 @@ async fn remote_cli_registers_a_working_client_over_mutual_tls() {
     }));
     let endpoint = format!("https://127.0.0.1:{admin_port}");
     let args = pki.remote(&endpoint, &pki);
-    // The admin listener starts right after the provider; wait for it.
-    let mut listed = Err(());
-    for _ in 0..50 {
-        listed = administer(&endpoint, &args, Command::Keys(KeysCommand::List))
-            .await
-            .map_err(|_| ());
-        if listed.is_ok() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    listed.expect("the admin API answers a client with a valid certificate");
+    wait_for_admin(&endpoint, &args).await;
 
     let add = ClientAdd {
         client_id: "remote-service".into(),
         name: None,
-        auth_method: "client_secret_post".into(),
+        auth_method: Some("client_secret_post".into()),
         redirect_uris: vec![],
         post_logout_redirect_uris: vec![],
         grant_types: vec!["client_credentials".into()],
@@ -145,4 +166,119 @@ async fn remote_cli_registers_a_working_client_over_mutual_tls() {
 
     let _ = stop.send(());
     server.await.unwrap().unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn remote_cli_disables_enables_and_deletes_users() {
+    let pki = Pki::write("nauthera test CA");
+    let server = TestServer::start().await;
+    let port = free_port();
+    let section = pki.admin_section(port);
+    let provider = Arc::clone(&server.provider);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let admin = tokio::spawn(async move {
+        nauthera_server::admin::serve_admin(provider, &section, async {
+            let _ = stopped.await;
+        })
+        .await
+    });
+    let endpoint = format!("https://127.0.0.1:{port}");
+    let args = pki.remote(&endpoint, &pki);
+    wait_for_admin(&endpoint, &args).await;
+    let user = |command: UserCommand| administer(&endpoint, &args, Command::User(command));
+
+    // Bob signs in and gets a refresh token.
+    let rp = Rp::web(&server).await;
+    let mut browser = Browser::default();
+    let pending = rp.authorize(&["offline_access"], None);
+    let reply = sign_in(&mut browser, &server, &pending, ("bob", "bob-password")).await;
+    let code = code_of(&reply, &pending, &server.issuer);
+    let (tokens, _) = rp.exchange(&code, pending).await;
+    let refresh_token = tokens.refresh_token().unwrap().secret().clone();
+    user(UserCommand::List).await.unwrap();
+    user(UserCommand::Show {
+        username: "bob".into(),
+    })
+    .await
+    .unwrap();
+
+    // Disabled over the API: no sign-in, no session, no refresh.
+    server.clock.advance(Duration::from_secs(1));
+    user(UserCommand::Disable {
+        username: "bob".into(),
+    })
+    .await
+    .unwrap();
+    assert!(!signs_in(&server, &rp, ("bob", "bob-password")).await);
+    assert!(!session_lives(&mut browser, &rp).await);
+    let refreshed = rp
+        .client
+        .exchange_refresh_token(&RefreshToken::new(refresh_token))
+        .unwrap()
+        .request_async(&http_client)
+        .await;
+    assert!(
+        format!("{refreshed:?}").contains("invalid_grant"),
+        "{refreshed:?}"
+    );
+    assert!(
+        server
+            .provider
+            .find_user_by_username("bob")
+            .await
+            .unwrap()
+            .is_some_and(|bob| bob.disabled)
+    );
+
+    // Enabled again: a new sign-in works, the old session stays over.
+    user(UserCommand::Enable {
+        username: "bob".into(),
+    })
+    .await
+    .unwrap();
+    assert!(signs_in(&server, &rp, ("bob", "bob-password")).await);
+    assert!(!session_lives(&mut browser, &rp).await);
+
+    // Deleted: gone; the API says so for every account command.
+    user(UserCommand::Delete {
+        username: "bob".into(),
+    })
+    .await
+    .unwrap();
+    assert!(!signs_in(&server, &rp, ("bob", "bob-password")).await);
+    for command in [
+        UserCommand::Disable {
+            username: "bob".into(),
+        },
+        UserCommand::Enable {
+            username: "bob".into(),
+        },
+        UserCommand::Delete {
+            username: "bob".into(),
+        },
+    ] {
+        let error = user(command).await.unwrap_err();
+        assert_eq!(error.to_string(), "user bob not found");
+    }
+    let error = user(UserCommand::Show {
+        username: "bob".into(),
+    })
+    .await
+    .unwrap_err();
+    assert_eq!(error.to_string(), "no user bob");
+
+    // Passwords are set on the store only.
+    let error = user(UserCommand::Passwd {
+        username: "alice".into(),
+        password_file: None,
+    })
+    .await
+    .unwrap_err();
+    assert!(
+        error.to_string().contains("the admin API does not carry"),
+        "{error}"
+    );
+
+    let _ = stop.send(());
+    admin.await.unwrap().unwrap();
 }
