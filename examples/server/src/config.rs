@@ -12,6 +12,7 @@ use nauthera_core::registration::{ClientRegistration, SecretProvision};
 use serde::Deserialize;
 
 use crate::listener::ConnectionLimits;
+use crate::throttle_config::{PasswordHashingSection, ThrottleSection};
 
 /// Why the configuration could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -67,6 +68,12 @@ pub struct ServerConfig {
     pub cache: CacheSection,
     /// The admin gRPC API (mutual TLS) on its own port; absent means no admin port.
     pub admin: Option<AdminSection>,
+    /// Limits on failed sign-ins and client authentications, and the trusted proxies.
+    #[serde(default)]
+    pub throttle: ThrottleSection,
+    /// The bounded password-hashing pool.
+    #[serde(default)]
+    pub password_hashing: PasswordHashingSection,
 }
 
 /// `[admin]`: the admin API, served with client certificates required.
@@ -232,6 +239,8 @@ pub struct TokensSection {
     pub code_lifetime_secs: Option<u64>,
     /// Browser session lifetime.
     pub session_lifetime_secs: Option<u64>,
+    /// The absolute lifetime of a refresh-token family, which rotation does not extend (default 90 days).
+    pub refresh_token_absolute_lifetime_secs: Option<u64>,
 }
 
 /// `[[clients]]`.
@@ -411,6 +420,11 @@ impl ServerConfig {
         );
         set(&mut config.code_lifetime, tokens.code_lifetime_secs);
         set(&mut config.session_lifetime, tokens.session_lifetime_secs);
+        set(
+            &mut config.refresh_token_absolute_lifetime,
+            tokens.refresh_token_absolute_lifetime_secs,
+        );
+        crate::throttle_config::apply(&self.throttle, &self.password_hashing, &mut config);
         if config.code_lifetime > Duration::from_secs(60) {
             return Err(ConfigError::Invalid(
                 "tokens.code_lifetime_secs must be at most 60".to_owned(),

@@ -10,11 +10,12 @@ pub mod cli;
 pub mod config;
 pub mod listener;
 pub mod pem;
-pub mod throttle_config;
 pub mod remote;
+pub mod throttle_config;
 
 pub use app::{
-    ServerError, ServerProvider, http_options, provider, provider_with_clock, run, serve, serve_with,
+    ServerError, ServerProvider, http_options, provider, provider_with_clock, run, serve,
+    serve_with,
 };
 pub use config::ServerConfig;
 pub use listener::ConnectionLimits;

@@ -92,9 +92,9 @@ impl ThrottleSection {
         self.trusted_proxies
             .iter()
             .map(|entry| {
-                entry
-                    .parse()
-                    .map_err(|error| ConfigError::Invalid(format!("throttle.trusted_proxies: {error}")))
+                entry.parse().map_err(|error| {
+                    ConfigError::Invalid(format!("throttle.trusted_proxies: {error}"))
+                })
             })
             .collect()
     }
@@ -136,7 +136,10 @@ mod tests {
         section.apply(&mut config);
         assert_eq!(config.account.free_failures, 3);
         assert_eq!(config.account.max_delay, Duration::from_secs(60));
-        assert_eq!(config.account.base_delay, ThrottleConfig::default().account.base_delay);
+        assert_eq!(
+            config.account.base_delay,
+            ThrottleConfig::default().account.base_delay
+        );
         assert_eq!(config.address, ThrottleConfig::default().address);
         assert_eq!(section.trusted_proxies().unwrap().len(), 1);
         let bad = ThrottleSection {
