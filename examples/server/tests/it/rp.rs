@@ -158,6 +158,18 @@ impl Rp {
         (response, claims)
     }
 
+    /// Redeems `refresh_token` expecting a refusal; returns the refusal as text (it names the OAuth error).
+    pub(crate) async fn refresh_refusal(&self, refresh_token: &str) -> String {
+        let refreshed = self
+            .client
+            .exchange_refresh_token(&openidconnect::RefreshToken::new(refresh_token.to_owned()))
+            .unwrap()
+            .request_async(&http_client)
+            .await;
+        assert!(refreshed.is_err(), "the refresh token still works");
+        format!("{refreshed:?}")
+    }
+
     /// Validates the ID token of a token response, including `at_hash`.
     pub(crate) fn validate_id_token(
         &self,
@@ -233,9 +245,20 @@ pub(crate) async fn sign_in(
     pending: &Pending,
     user: (&str, &str),
 ) -> Reply {
+    let reply = submit_login(browser, server, pending, user).await;
+    allow_if_asked(browser, server, reply).await
+}
+
+/// Opens the login page of `pending` and submits `user`'s credentials; returns the reply to the form.
+pub(crate) async fn submit_login(
+    browser: &mut Browser,
+    server: &TestServer,
+    pending: &Pending,
+    user: (&str, &str),
+) -> Reply {
     let page = browser.get(pending.url.as_str()).await;
     assert_eq!(page.status, 200, "login page: {}", page.body);
-    let reply = browser
+    browser
         .post(
             &server.url("/login"),
             &[
@@ -245,8 +268,7 @@ pub(crate) async fn sign_in(
                 ("password", user.1),
             ],
         )
-        .await;
-    allow_if_asked(browser, server, reply).await
+        .await
 }
 
 /// Signs alice in for `pending` (allowing on the consent page if asked) and returns the code, after checking

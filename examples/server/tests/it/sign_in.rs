@@ -2,10 +2,10 @@
 //! ends their session and refresh token. Requests arrive "through a proxy" (the test server trusts 127.0.0.1),
 //! so each browser has an address of its own.
 
-use openidconnect::{OAuth2TokenResponse, RefreshToken};
+use openidconnect::OAuth2TokenResponse;
 
-use crate::harness::{Browser, Reply, TestServer, http_client};
-use crate::rp::{Rp, alice_code, code_of, sign_in};
+use crate::harness::{Browser, Reply, TestServer};
+use crate::rp::{Rp, alice_code, code_of, sign_in, submit_login};
 
 /// The test server, trusting the loopback proxy's `X-Forwarded-For`.
 async fn server() -> TestServer {
@@ -19,20 +19,7 @@ async fn try_password(
     rp: &Rp,
     user: (&str, &str),
 ) -> Reply {
-    let pending = rp.authorize(&["openid"], None);
-    let page = browser.get(pending.url.as_str()).await;
-    assert_eq!(page.status, 200, "login page: {}", page.body);
-    browser
-        .post(
-            &server.url("/login"),
-            &[
-                ("interaction", &page.field("interaction")),
-                ("csrf_token", &page.field("csrf_token")),
-                ("username", user.0),
-                ("password", user.1),
-            ],
-        )
-        .await
+    submit_login(browser, server, &rp.authorize(&["openid"], None), user).await
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -125,16 +112,8 @@ async fn disabling_a_user_ends_their_session_and_refresh_token() {
         .unwrap()
         .unwrap();
 
-    let refreshed = rp
-        .client
-        .exchange_refresh_token(&RefreshToken::new(refresh_token))
-        .unwrap()
-        .request_async(&http_client)
-        .await;
-    assert!(
-        format!("{refreshed:?}").contains("invalid_grant"),
-        "{refreshed:?}"
-    );
+    let refusal = rp.refresh_refusal(&refresh_token).await;
+    assert!(refusal.contains("invalid_grant"), "{refusal}");
     let after = rp.authorize(&["openid"], None);
     let page = browser.get(after.url.as_str()).await;
     assert_eq!(
