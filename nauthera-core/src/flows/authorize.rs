@@ -197,9 +197,12 @@ impl<S: Storage, C: Cache> Provider<S, C> {
                 .await?
                 .unwrap_or_default();
             let granted = previous.union(&request.scope);
-            self.storage
-                .upsert_consent(&session.sub, client_id, &granted, now)
-                .await?;
+            // A consent already on record (`prompt=consent` asks again) is not written again.
+            if granted != previous {
+                self.storage
+                    .upsert_consent(&session.sub, client_id, &granted, now)
+                    .await?;
+            }
             tracing::info!(target: "nauthera::audit", client_id = %client_id, sub = %session.sub, scope = %request.scope, "consent granted");
         } else {
             // First-party clients skip the consent page, unless the client itself asks for it.

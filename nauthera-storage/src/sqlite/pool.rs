@@ -18,8 +18,13 @@ pub(crate) type Pool = bb8::Pool<AsyncDieselConnectionManager<Connection>>;
 pub(crate) type Pooled<'a> = bb8::PooledConnection<'a, AsyncDieselConnectionManager<Connection>>;
 
 /// Set on every connection. `busy_timeout` comes first so the switch to WAL waits for other connections.
-const PRAGMAS: &str =
-    "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;";
+///
+/// `synchronous = NORMAL` is SQLite's recommended setting in WAL mode: the database cannot be corrupted, and a
+/// commit survives a crash of the process; only a power loss or an operating-system crash may roll back the
+/// last commits (they are synced at the next checkpoint). It spares an `fsync` per write, which `FULL` does.
+/// Deployments that must not lose a commit to a power loss run on PostgreSQL.
+const PRAGMAS: &str = "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
+     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
 
 /// Where the database lives.
 #[derive(Clone, Debug, Eq, PartialEq)]

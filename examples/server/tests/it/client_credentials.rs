@@ -103,3 +103,44 @@ async fn introspection_requires_client_authentication() {
     assert_eq!(public.status, 400);
     assert_eq!(public.json()["error"], "unauthorized_client");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn guessed_client_secrets_are_throttled_at_every_client_authenticating_endpoint() {
+    let server = TestServer::start().await;
+    let token = server.url("/token");
+    let grant = [("grant_type", "client_credentials")];
+    for _ in 0..10 {
+        let reply = post_form(&token, &grant, Some(("web", "guess"))).await;
+        assert_eq!(reply.status, 401, "{}", reply.body);
+    }
+    // Blocked now: the right secret too, at /token, /introspect and /revoke alike.
+    for (url, form) in [
+        (token.clone(), grant.to_vec()),
+        (server.url("/introspect"), vec![("token", "x")]),
+        (server.url("/revoke"), vec![("token", "x")]),
+    ] {
+        let reply = post_form(&url, &form, Some(("web", "web-secret"))).await;
+        assert_eq!(reply.status, 429, "{url}: {}", reply.body);
+        assert!(reply.headers.contains_key("retry-after"));
+        assert_eq!(reply.json()["error"], "invalid_client");
+        assert!(!reply.body.contains("web-secret"));
+    }
+    // Another client is not affected.
+    let reply = post_form(&token, &grant, Some(("poster", "poster-secret"))).await;
+    assert_eq!(
+        reply.status, 401,
+        "poster authenticates with client_secret_post: {}",
+        reply.body
+    );
+    let reply = post_form(
+        &token,
+        &[
+            ("grant_type", "client_credentials"),
+            ("client_id", "poster"),
+            ("client_secret", "poster-secret"),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+}
