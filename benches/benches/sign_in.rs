@@ -77,74 +77,124 @@ fn main() {
     let cpu_before = cpu_seconds(pid);
     let hashing_before = thread_cpu_seconds(pid, "nauthera-argon2");
     let started = Instant::now();
-    runtime.block_on(async {
-        let client: HttpClient = Client::builder(TokioExecutor::new()).build_http();
-        let tasks: Vec<_> = (0..clients)
-            .map(|_| {
-                let (client, base, stop, done) = (
-                    client.clone(),
-                    base.clone(),
-                    Arc::clone(&stop),
-                    Arc::clone(&done),
-                );
-                tokio::spawn(async move {
-                    while !stop.load(Ordering::Relaxed) {
-                        full_sign_in(&client, &base).await;
-                        done.fetch_add(1, Ordering::Relaxed);
-                    }
-                })
-            })
-            .collect();
-        tokio::time::sleep(Duration::from_secs(seconds)).await;
-        stop.store(true, Ordering::Relaxed);
-        for task in tasks {
-            task.await.unwrap();
-        }
-    });
+    runtime.block_on(load(
+        &base,
+        clients,
+        Duration::from_secs(seconds),
+        &stop,
+        &done,
+    ));
     let elapsed = started.elapsed().as_secs_f64();
     let cpu = cpu_seconds(pid) - cpu_before;
     let hashing = thread_cpu_seconds(pid, "nauthera-argon2") - hashing_before;
     sampler.join().unwrap();
     std::thread::sleep(Duration::from_secs(2));
     let after_rss = rss_kib(pid);
-    let sign_ins = done.load(Ordering::Relaxed) as f64;
-    let per_cpu_second = sign_ins / cpu;
-    println!(
-        "full sign-ins (authorize, login, consent, token) against the release server on SQLite"
-    );
-    println!(
-        "  clients: {clients}, load: {elapsed:.1} s, pinned: {}",
-        which("taskset")
-    );
-    println!("  sign-ins: {sign_ins:.0} ({:.1}/s)", sign_ins / elapsed);
-    println!(
-        "  server CPU: {cpu:.2} s, of which the password-hashing workers {hashing:.2} s ({:.1} ms per sign-in) and the rest {:.2} s ({:.2} ms per sign-in)",
-        1000.0 * hashing / sign_ins,
-        cpu - hashing,
-        1000.0 * (cpu - hashing) / sign_ins
-    );
-    println!("  sign-ins per server CPU-second: {per_cpu_second:.1}");
-    println!(
-        "  argon2id (19 MiB, t=2, p=1) alone on the server's CPU before the load: {:.1} hashes/s in reused \
-         memory (share: {:.0}%), {:.1} hashes/s allocating per hash as the argon2 crate does by default \
-         (share: {:.0}%); target >= 90%",
-        rates.reused,
-        100.0 * per_cpu_second / rates.reused,
-        rates.allocating,
-        100.0 * per_cpu_second / rates.allocating
-    );
-    println!(
-        "  argon2id inside the server during the load: {:.1} hashes per CPU-second; share: {:.0}%",
-        sign_ins / hashing,
-        100.0 * hashing / cpu
-    );
-    println!(
-        "  server RSS: idle {:.1} MB, peak during load {:.1} MB, 2 s after {:.1} MB (target <= 64 MB)",
-        mib(idle_rss),
-        mib(peak.load(Ordering::Relaxed)),
-        mib(after_rss)
-    );
+    Report {
+        clients,
+        elapsed,
+        sign_ins: done.load(Ordering::Relaxed) as f64,
+        cpu,
+        hashing,
+        rates,
+        rss: [idle_rss, peak.load(Ordering::Relaxed), after_rss],
+    }
+    .print();
     drop(server);
+}
+
+/// What one run measured.
+struct Report {
+    clients: usize,
+    elapsed: f64,
+    sign_ins: f64,
+    cpu: f64,
+    hashing: f64,
+    rates: Argon2Rates,
+    /// KiB: idle, peak during the load, 2 s after it.
+    rss: [u64; 3],
+}
+
+impl Report {
+    fn print(&self) {
+        let Self {
+            clients,
+            elapsed,
+            sign_ins,
+            cpu,
+            hashing,
+            ref rates,
+            rss: [idle_rss, peak_rss, after_rss],
+        } = *self;
+        let per_cpu_second = sign_ins / cpu;
+        println!(
+            "full sign-ins (authorize, login, consent, token) against the release server on SQLite"
+        );
+        println!(
+            "  clients: {clients}, load: {elapsed:.1} s, pinned: {}",
+            which("taskset")
+        );
+        println!("  sign-ins: {sign_ins:.0} ({:.1}/s)", sign_ins / elapsed);
+        println!(
+            "  server CPU: {cpu:.2} s, of which the password-hashing workers {hashing:.2} s ({:.1} ms per sign-in) and the rest {:.2} s ({:.2} ms per sign-in)",
+            1000.0 * hashing / sign_ins,
+            cpu - hashing,
+            1000.0 * (cpu - hashing) / sign_ins
+        );
+        println!("  sign-ins per server CPU-second: {per_cpu_second:.1}");
+        println!(
+            "  argon2id (19 MiB, t=2, p=1) alone on the server's CPU before the load: {:.1} hashes/s in reused \
+             memory (share: {:.0}%), {:.1} hashes/s allocating per hash as the argon2 crate does by default \
+             (share: {:.0}%); target >= 90%",
+            rates.reused,
+            100.0 * per_cpu_second / rates.reused,
+            rates.allocating,
+            100.0 * per_cpu_second / rates.allocating
+        );
+        println!(
+            "  argon2id inside the server during the load: {:.1} hashes per CPU-second; share: {:.0}%",
+            sign_ins / hashing,
+            100.0 * hashing / cpu
+        );
+        println!(
+            "  server RSS: idle {:.1} MB, peak during load {:.1} MB, 2 s after {:.1} MB (target <= 64 MB)",
+            mib(idle_rss),
+            mib(peak_rss),
+            mib(after_rss)
+        );
+    }
+}
+
+/// `clients` browsers signing in again and again until `duration` is over.
+async fn load(
+    base: &str,
+    clients: usize,
+    duration: Duration,
+    stop: &Arc<AtomicBool>,
+    done: &Arc<AtomicU64>,
+) {
+    let client: HttpClient = Client::builder(TokioExecutor::new()).build_http();
+    let tasks: Vec<_> = (0..clients)
+        .map(|_| {
+            let (client, base, stop, done) = (
+                client.clone(),
+                base.to_owned(),
+                Arc::clone(stop),
+                Arc::clone(done),
+            );
+            tokio::spawn(async move {
+                while !stop.load(Ordering::Relaxed) {
+                    full_sign_in(&client, &base).await;
+                    done.fetch_add(1, Ordering::Relaxed);
+                }
+            })
+        })
+        .collect();
+    tokio::time::sleep(duration).await;
+    stop.store(true, Ordering::Relaxed);
+    for task in tasks {
+        task.await.unwrap();
+    }
 }
 
 /// The server's process, killed when dropped (also when the benchmark panics).
