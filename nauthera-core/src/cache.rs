@@ -32,6 +32,11 @@ pub trait Cache: Send + Sync + 'static {
         let _ = (key, ttl);
         std::future::ready(None)
     }
+    /// Deletes the counter `key` outright (no tombstone: the next [`Cache::increment`] starts again at one).
+    fn reset_counter(&self, key: &str) -> impl Future<Output = ()> + Send {
+        let _ = key;
+        std::future::ready(())
+    }
 }
 
 /// A bounded in-process cache: the default when no shared cache is configured.

@@ -177,7 +177,7 @@ impl<S: Storage, C: Cache> Provider<S, C> {
     }
 
     /// Whether enough time passed since the last triggered reload to trigger another; records this one.
-    fn key_reload_allowed(&self) -> bool {
+    pub(crate) fn key_reload_allowed(&self) -> bool {
         let Ok(mut last) = self.last_triggered_reload.lock() else {
             return false;
         };

@@ -310,19 +310,40 @@ impl<S: Storage, C: Cache> Provider<S, C> {
         };
         let now = self.now();
         let (set, document) = published_keys(&self.config, &stored, now)?;
-        let secrets = self.storage.list_secrets(SessionKeys::PURPOSE).await?;
-        let session_keys = SessionKeys::from_stored(&secrets, now, self.config.session_lifetime)?;
-        if let Ok(mut keys) = self.session_keys.write() {
-            *keys = Arc::new(session_keys);
-        }
-
         if let Ok(mut keys) = self.keys.write() {
             *keys = Arc::new(set);
         }
         if let Ok(mut discovery) = self.discovery.write() {
             *discovery = document;
         }
+        // Signing keys are in place whatever happens to the session secrets: a failure here keeps the session
+        // keys this replica has.
+        let secrets = self.storage.list_secrets(SessionKeys::PURPOSE).await?;
+        let session_keys = SessionKeys::from_stored(&secrets, now, self.config.session_lifetime)?;
+        if let Ok(mut keys) = self.session_keys.write() {
+            *keys = Arc::new(session_keys);
+        }
         Ok(())
+    }
+
+    /// Runs `check` with the session keys. When it fails, the keys may be stale (another replica rotated the
+    /// session secret and signed with the new one): they are reloaded, at most once per few seconds, and
+    /// `check` runs again.
+    pub(crate) async fn with_session_keys<T>(
+        &self,
+        check: impl Fn(&SessionKeys) -> Option<T>,
+    ) -> Option<T> {
+        if let Some(found) = check(&self.session_keys()) {
+            return Some(found);
+        }
+        if !self.key_reload_allowed() {
+            return None;
+        }
+        if let Err(error) = self.reload_keys().await {
+            tracing::warn!(error = %error, "reloading keys after an unknown session key failed");
+            return None;
+        }
+        check(&self.session_keys())
     }
 
     /// Generates a new session secret and a new key for every required algorithm, and retires the previous
@@ -391,9 +412,10 @@ impl<S: Storage, C: Cache> Provider<S, C> {
     /// # Errors
     /// Storage failures.
     pub async fn verify_session(&self, cookie: &str) -> Result<Option<BrowserSession>, Error> {
-        let Some(session) =
-            self.session_keys()
-                .verify_session(cookie, self.config.issuer_str(), self.now())
+        let (issuer, now) = (self.config.issuer_str(), self.now());
+        let Some(session) = self
+            .with_session_keys(|keys| keys.verify_session(cookie, issuer, now))
+            .await
         else {
             return Ok(None);
         };

@@ -9,7 +9,7 @@
 //! With a shared cache ([`Cache::is_shared`]) the counts live there, so every replica sees the same limits;
 //! otherwise, or while the shared cache does not answer, each replica counts in process.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -101,8 +101,9 @@ pub(crate) enum ThrottleKey<'a> {
     Account(&'a str),
     /// A sign-in's client address.
     Address(IpAddr),
-    /// A client authentication's `client_id`.
-    Client(&'a ClientId),
+    /// A client authentication's `client_id` from one address (or from anywhere when the address is unknown):
+    /// someone guessing a client's secret blocks only themselves, never the client's own requests.
+    Client(&'a ClientId, Option<IpAddr>),
     /// A client authentication's client address.
     ClientAddress(IpAddr),
 }
@@ -110,26 +111,81 @@ pub(crate) enum ThrottleKey<'a> {
 impl ThrottleKey<'_> {
     /// The cache key: a kind and a digest, so no username or address is written to the cache.
     fn name(&self) -> String {
-        let (kind, value) = match self {
-            Self::Account(username) => ("account", username.to_lowercase()),
-            Self::Address(address) => ("address", address.to_string()),
-            Self::Client(client_id) => ("client", client_id.as_str().to_owned()),
-            Self::ClientAddress(address) => ("client-address", address.to_string()),
+        let value = match self {
+            Self::Account(username) => username.to_lowercase(),
+            Self::Address(address) | Self::ClientAddress(address) => network(*address),
+            Self::Client(client_id, address) => format!(
+                "{}\0{}",
+                client_id.as_str(),
+                address.map(network).unwrap_or_default()
+            ),
         };
-        format!("throttle:{kind}:{}", TokenDigest::of(&value).as_str())
+        format!(
+            "throttle:{}:{}",
+            self.kind().label(),
+            TokenDigest::of(&value).as_str()
+        )
+    }
+
+    fn kind(self) -> Kind {
+        match self {
+            Self::Account(_) => Kind::Account,
+            Self::Address(_) => Kind::Address,
+            Self::Client(..) => Kind::Client,
+            Self::ClientAddress(_) => Kind::ClientAddress,
+        }
     }
 
     /// Client authentication runs on the token endpoint's hot path: its shared block is remembered for a second.
     fn is_hot_path(self) -> bool {
-        matches!(self, Self::Client(_) | Self::ClientAddress(_))
+        matches!(self, Self::Client(..) | Self::ClientAddress(_))
     }
 
     fn limits(self, config: &ThrottleConfig) -> ThrottleLimits {
         match self {
             Self::Account(_) => config.account,
             Self::Address(_) => config.address,
-            Self::Client(_) => config.client,
+            Self::Client(..) => config.client,
             Self::ClientAddress(_) => config.client_address,
+        }
+    }
+}
+
+/// The kinds of keys; each has an in-process table of its own, so a flood of one kind (random client ids)
+/// cannot push out the counts of another (an account under attack).
+#[derive(Clone, Copy, Debug)]
+enum Kind {
+    Account,
+    Address,
+    Client,
+    ClientAddress,
+}
+
+impl Kind {
+    const COUNT: usize = 4;
+
+    fn label(self) -> &'static str {
+        match self {
+            Self::Account => "account",
+            Self::Address => "address",
+            Self::Client => "client",
+            Self::ClientAddress => "client-address",
+        }
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// The network an address is counted as: IPv4 addresses one by one, IPv6 addresses by their /64 (one
+/// customer's allocation: anyone holding one has 2^64 addresses to rotate through).
+fn network(address: IpAddr) -> String {
+    match address.to_canonical() {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => {
+            let [a, b, c, d, ..] = v6.segments();
+            format!("{a:x}:{b:x}:{c:x}:{d:x}::/64")
         }
     }
 }
@@ -148,8 +204,11 @@ const LOCAL_CAPACITY: usize = 100_000;
 /// from the shared cache on every attempt (an attempt costs a password hash anyway).
 #[derive(Debug, Default)]
 pub(crate) struct LocalThrottle {
-    entries: Mutex<HashMap<String, LocalEntry>>,
+    /// One table per [`Kind`].
+    entries: [Mutex<HashMap<String, LocalEntry>>; Kind::COUNT],
     shared: Mutex<HashMap<String, SharedSeen>>,
+    /// Accounts with a sign-in attempt being checked right now on this replica.
+    in_flight: Mutex<HashSet<String>>,
 }
 
 /// What the shared cache last said of a key.
@@ -167,20 +226,30 @@ struct LocalEntry {
 }
 
 impl LocalThrottle {
-    fn blocked_until(&self, name: &str, now: UnixTime) -> Option<UnixTime> {
-        let entries = self.entries.lock().ok()?;
+    fn blocked_until(&self, kind: Kind, name: &str, now: UnixTime) -> Option<UnixTime> {
+        let entries = self.entries[kind.index()].lock().ok()?;
         entries
             .get(name)
             .filter(|entry| entry.forget_at > now)
             .map(|entry| entry.blocked_until)
     }
 
-    fn record_failure(&self, name: String, limits: ThrottleLimits, now: UnixTime) -> UnixTime {
-        let Ok(mut entries) = self.entries.lock() else {
+    fn record_failure(
+        &self,
+        kind: Kind,
+        name: String,
+        limits: ThrottleLimits,
+        now: UnixTime,
+    ) -> UnixTime {
+        let Ok(mut entries) = self.entries[kind.index()].lock() else {
             return now;
         };
         if entries.len() >= LOCAL_CAPACITY && !entries.contains_key(&name) {
-            entries.retain(|_, entry| entry.forget_at > now && entry.blocked_until > now);
+            // Forget what expired, then the keys with a single failure; keys near or in a block stay.
+            entries.retain(|_, entry| entry.forget_at > now);
+            if entries.len() >= LOCAL_CAPACITY {
+                entries.retain(|_, entry| entry.failures > 1 || entry.blocked_until > now);
+            }
         }
         let entry = entries.entry(name).or_insert(LocalEntry {
             failures: 0,
@@ -196,8 +265,8 @@ impl LocalThrottle {
         entry.blocked_until
     }
 
-    fn clear(&self, name: &str) {
-        if let Ok(mut entries) = self.entries.lock() {
+    fn clear(&self, kind: Kind, name: &str) {
+        if let Ok(mut entries) = self.entries[kind.index()].lock() {
             entries.remove(name);
         }
         if let Ok(mut shared) = self.shared.lock() {
@@ -237,7 +306,7 @@ impl<S: Storage, C: Cache> Provider<S, C> {
         let mut until = now;
         for key in keys {
             let name = key.name();
-            if let Some(local) = self.throttle.blocked_until(&name, now) {
+            if let Some(local) = self.throttle.blocked_until(key.kind(), &name, now) {
                 until = until.max(local);
             }
             if self.cache.is_shared() {
@@ -290,19 +359,49 @@ impl<S: Storage, C: Cache> Provider<S, C> {
                     }
                 }
                 None => {
-                    self.throttle.record_failure(name, limits, now);
+                    self.throttle.record_failure(key.kind(), name, limits, now);
                 }
             }
         }
     }
 
-    /// Forgets the failures of `key` (after a success).
+    /// Forgets the failures of `key` (after a success). The shared block is overwritten, not invalidated: an
+    /// invalidation leaves a tombstone that would refuse the next block for a few seconds.
     pub(crate) async fn clear_failures(&self, key: ThrottleKey<'_>) {
         let name = key.name();
-        self.throttle.clear(&name);
+        self.throttle.clear(key.kind(), &name);
         if self.cache.is_shared() {
-            self.cache.invalidate(&name).await;
-            self.cache.invalidate(&block_key(&name)).await;
+            self.cache.reset_counter(&name).await;
+            self.cache
+                .put(&block_key(&name), b"0", Duration::from_secs(1))
+                .await;
+        }
+    }
+
+    /// Marks a sign-in of `username` as being checked on this replica, or `None` when one already is: attempts
+    /// for one account are checked one at a time, so a burst sent the moment a block ends cannot have many
+    /// guesses checked before the first failure is counted.
+    pub(crate) fn begin_attempt(&self, username: &str) -> Option<AttemptGuard<'_>> {
+        let name = ThrottleKey::Account(username).name();
+        let mut in_flight = self.throttle.in_flight.lock().ok()?;
+        in_flight.insert(name.clone()).then(|| AttemptGuard {
+            throttle: &self.throttle,
+            name,
+        })
+    }
+}
+
+/// A sign-in attempt in flight; dropping it lets the next attempt for the account through.
+#[derive(Debug)]
+pub(crate) struct AttemptGuard<'a> {
+    throttle: &'a LocalThrottle,
+    name: String,
+}
+
+impl Drop for AttemptGuard<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut in_flight) = self.throttle.in_flight.lock() {
+            in_flight.remove(&self.name);
         }
     }
 }
@@ -342,21 +441,27 @@ mod tests {
         );
         let local = LocalThrottle::default();
         let now = UnixTime(1_000);
-        assert_eq!(local.record_failure("k".into(), limits, now), now);
+        let kind = Kind::Account;
+        assert_eq!(local.record_failure(kind, "k".into(), limits, now), now);
         assert_eq!(
-            local.record_failure("k".into(), limits, now),
+            local.record_failure(kind, "k".into(), limits, now),
             UnixTime(1_005)
         );
-        assert_eq!(local.blocked_until("k", now), Some(UnixTime(1_005)));
-        let later = UnixTime(1_200);
-        assert_eq!(local.blocked_until("k", later), None);
+        assert_eq!(local.blocked_until(kind, "k", now), Some(UnixTime(1_005)));
         assert_eq!(
-            local.record_failure("k".into(), limits, later),
+            local.blocked_until(Kind::Client, "k", now),
+            None,
+            "tables per kind"
+        );
+        let later = UnixTime(1_200);
+        assert_eq!(local.blocked_until(kind, "k", later), None);
+        assert_eq!(
+            local.record_failure(kind, "k".into(), limits, later),
             later,
             "the count started over"
         );
-        local.clear("k");
-        assert_eq!(local.blocked_until("k", later), None);
+        local.clear(kind, "k");
+        assert_eq!(local.blocked_until(kind, "k", later), None);
     }
 
     #[test]
@@ -364,6 +469,21 @@ mod tests {
         let name = ThrottleKey::Account("Alice").name();
         assert!(!name.contains("lice"));
         assert_eq!(name, ThrottleKey::Account("alice").name());
-        assert_ne!(name, ThrottleKey::Client(&ClientId::new("alice")).name());
+        assert_ne!(
+            name,
+            ThrottleKey::Client(&ClientId::new("alice"), None).name()
+        );
+    }
+
+    #[test]
+    fn ipv6_addresses_count_by_their_64_and_clients_by_address() {
+        let address = |text: &str| ThrottleKey::Address(text.parse().unwrap()).name();
+        assert_eq!(address("2001:db8:1:2::1"), address("2001:db8:1:2:ffff::9"));
+        assert_ne!(address("2001:db8:1:2::1"), address("2001:db8:1:3::1"));
+        assert_eq!(address("::ffff:192.0.2.1"), address("192.0.2.1"));
+        assert_ne!(address("192.0.2.1"), address("192.0.2.2"));
+        let web = ClientId::new("web");
+        let from = |ip: &str| ThrottleKey::Client(&web, Some(ip.parse().unwrap())).name();
+        assert_ne!(from("192.0.2.1"), from("192.0.2.2"));
     }
 }

@@ -97,8 +97,10 @@ impl<S: Storage, C: Cache> FromRequestParts<Shared<S, C>> for ClientIp {
     }
 }
 
-/// The peer, or, when the peer is a trusted proxy, the right-most `X-Forwarded-For` address that is not itself
-/// a trusted proxy (the last hop a trusted proxy saw).
+/// The peer, or, when the peer is a trusted proxy, the address the proxies saw: `X-Forwarded-For` read from
+/// the right (the entries the trusted proxies appended), skipping trusted proxies; the first other entry is the
+/// client. An entry that is not an address (with or without a port) ends the walk with no address: it was
+/// written by the client, and the address is unknown rather than the proxy's (which every client shares).
 fn client_ip(
     headers: &HeaderMap,
     peer: Option<IpAddr>,
@@ -109,21 +111,34 @@ fn client_ip(
     if !is_trusted(peer) {
         return Some(peer);
     }
-    let forwarded: Vec<IpAddr> = headers
+    let entries: Vec<&str> = headers
         .get_all("x-forwarded-for")
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(','))
-        .map(|part| IpAddr::from_str(part.trim()).map(|address| address.to_canonical()))
-        .collect::<Result<_, _>>()
-        .unwrap_or_default();
-    Some(
-        forwarded
-            .into_iter()
-            .rev()
-            .find(|address| !is_trusted(*address))
-            .unwrap_or(peer),
-    )
+        .map(str::trim)
+        .collect();
+    if entries.is_empty() {
+        return Some(peer);
+    }
+    for entry in entries.iter().rev() {
+        let address = parse_forwarded(entry)?;
+        if !is_trusted(address) {
+            return Some(address);
+        }
+    }
+    // Every hop was a trusted proxy: the left-most is as close to the client as the header goes.
+    entries.first().and_then(|entry| parse_forwarded(entry))
+}
+
+/// An `X-Forwarded-For` entry: an address, `v4:port`, or `[v6]:port`.
+fn parse_forwarded(entry: &str) -> Option<IpAddr> {
+    if let Ok(address) = IpAddr::from_str(entry) {
+        return Some(address.to_canonical());
+    }
+    SocketAddr::from_str(entry)
+        .ok()
+        .map(|socket| socket.ip().to_canonical())
 }
 
 #[cfg(test)]
@@ -171,9 +186,40 @@ mod tests {
             Some(ip("203.0.113.9")),
             "an untrusted peer cannot choose its address"
         );
+        // A forged entry to the left of what the proxy appended changes nothing.
+        assert_eq!(
+            client_ip(
+                &forwarded("x, 198.51.100.7"),
+                Some(ip("10.0.0.2")),
+                &trusted
+            ),
+            Some(ip("198.51.100.7"))
+        );
+        // Garbage where the client's address should be: unknown, never the proxy's own address.
         assert_eq!(
             client_ip(&forwarded("garbage"), Some(ip("10.0.0.2")), &trusted),
-            Some(ip("10.0.0.2"))
+            None
+        );
+        assert_eq!(
+            client_ip(
+                &forwarded("198.51.100.7:4711, 10.0.0.5"),
+                Some(ip("10.0.0.2")),
+                &trusted
+            ),
+            Some(ip("198.51.100.7"))
+        );
+        assert_eq!(
+            client_ip(
+                &forwarded("[2001:db8::7]:443"),
+                Some(ip("10.0.0.2")),
+                &trusted
+            ),
+            Some(ip("2001:db8::7"))
+        );
+        assert_eq!(
+            client_ip(&HeaderMap::new(), Some(ip("10.0.0.2")), &trusted),
+            Some(ip("10.0.0.2")),
+            "no header: the proxy connected on its own behalf"
         );
         assert_eq!(client_ip(&HeaderMap::new(), None, &trusted), None);
     }

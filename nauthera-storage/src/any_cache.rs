@@ -85,6 +85,15 @@ impl Cache for AnyCache {
             Self::None(cache) => cache.increment(key, ttl).await,
         }
     }
+
+    async fn reset_counter(&self, key: &str) {
+        match self {
+            Self::Memory(cache) => cache.reset_counter(key).await,
+            #[cfg(feature = "redis")]
+            Self::Redis(cache) => cache.reset_counter(key).await,
+            Self::None(cache) => cache.reset_counter(key).await,
+        }
+    }
 }
 
 #[cfg(test)]

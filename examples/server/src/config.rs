@@ -329,6 +329,8 @@ impl ServerConfig {
             )));
         }
         config.limits.validate()?;
+        config.throttle.validate()?;
+        config.password_hashing.validate()?;
         Ok(config)
     }
 

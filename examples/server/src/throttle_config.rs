@@ -42,6 +42,21 @@ pub struct LimitsTable {
 }
 
 impl LimitsTable {
+    /// Refuses values that would switch throttling off without saying so.
+    fn validate(&self, name: &str) -> Result<(), ConfigError> {
+        let invalid = |reason: &str| ConfigError::Invalid(format!("throttle.{name}: {reason}"));
+        if self.base_delay_secs == Some(0) {
+            return Err(invalid("base_delay_secs must be at least 1"));
+        }
+        if self.window_secs == Some(0) {
+            return Err(invalid("window_secs must be at least 1"));
+        }
+        if self.max_delay_secs == Some(0) {
+            return Err(invalid("max_delay_secs must be at least 1"));
+        }
+        Ok(())
+    }
+
     fn apply(&self, limits: &mut ThrottleLimits) {
         let seconds = |value: Option<u64>, target: &mut Duration| {
             if let Some(value) = value {
@@ -84,6 +99,25 @@ impl ThrottleSection {
         }
     }
 
+    /// Checks every table and the trusted proxies.
+    ///
+    /// # Errors
+    /// [`ConfigError::Invalid`] naming the key that would switch throttling off, or a bad proxy entry.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let tables = [
+            ("account", &self.account),
+            ("address", &self.address),
+            ("client", &self.client),
+            ("client_address", &self.client_address),
+        ];
+        for (name, table) in tables {
+            if let Some(table) = table {
+                table.validate(name)?;
+            }
+        }
+        self.trusted_proxies().map(drop)
+    }
+
     /// The trusted proxies.
     ///
     /// # Errors
@@ -101,6 +135,24 @@ impl ThrottleSection {
 }
 
 impl PasswordHashingSection {
+    /// Refuses a pool that could never hash.
+    ///
+    /// # Errors
+    /// [`ConfigError::Invalid`] for zero workers or a zero wait.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if self.workers == Some(0) {
+            return Err(ConfigError::Invalid(
+                "password_hashing.workers must be at least 1".to_owned(),
+            ));
+        }
+        if self.max_wait_ms == Some(0) {
+            return Err(ConfigError::Invalid(
+                "password_hashing.max_wait_ms must be at least 1".to_owned(),
+            ));
+        }
+        Ok(())
+    }
+
     /// Applies the pool settings to the provider's configuration.
     pub fn apply(&self, config: &mut PasswordHashingConfig) {
         if let Some(workers) = self.workers {
@@ -147,5 +199,10 @@ mod tests {
             ..ThrottleSection::default()
         };
         assert!(bad.trusted_proxies().is_err());
+        assert!(bad.validate().is_err());
+        let off: ThrottleSection = toml::from_str("[client]\nbase_delay_secs = 0\n").unwrap();
+        assert!(off.validate().is_err());
+        let hashing: PasswordHashingSection = toml::from_str("max_wait_ms = 0\n").unwrap();
+        assert!(hashing.validate().is_err());
     }
 }

@@ -28,29 +28,41 @@ impl<S: Storage, C: Cache> Provider<S, C> {
         claims: UserClaims,
     ) -> Result<User, Error> {
         let existing = self.storage.find_user_by_username(username).await?;
+        let same_password = match &existing {
+            Some(user) => {
+                self.password_hasher
+                    .verify(
+                        user.password_hash.clone(),
+                        Password::new(password.expose_secret()),
+                    )
+                    .await?
+            }
+            None => false,
+        };
         if let Some(user) = &existing
+            && same_password
             && user.claims == claims
-            && self
-                .password_hasher
-                .verify(
-                    user.password_hash.clone(),
-                    Password::new(password.expose_secret()),
-                )
-                .await?
         {
             return Ok(user.clone());
         }
-        let hash = self
-            .password_hasher
-            .hash(Password::new(password.expose_secret()), &*self.random)
-            .await?;
         let mut user = match existing {
+            // New claims, same password: the user's sessions go on.
+            Some(user) if same_password => user,
             Some(mut user) => {
+                user.password_hash = self
+                    .password_hasher
+                    .hash(Password::new(password.expose_secret()), &*self.random)
+                    .await?;
                 self.end_sessions(&mut user).await?;
-                user.password_hash = hash;
                 user
             }
-            None => User::new(Subject::new(identifier(&*self.random)?), username, hash),
+            None => {
+                let hash = self
+                    .password_hasher
+                    .hash(Password::new(password.expose_secret()), &*self.random)
+                    .await?;
+                User::new(Subject::new(identifier(&*self.random)?), username, hash)
+            }
         };
         user.claims = claims;
         self.save_user(&user).await?;

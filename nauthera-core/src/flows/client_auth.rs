@@ -58,7 +58,8 @@ impl PresentedCredentials {
 
 impl<S: Storage, C: Cache> Provider<S, C> {
     /// Authenticates the client with exactly one method, which must be the one it registered. Failed
-    /// authentications with a secret are throttled per `client_id` and per address ([`crate::throttle`]).
+    /// authentications with a secret are throttled per `client_id` and address, and per address
+    /// ([`crate::throttle`]), so someone guessing a client's secret blocks their own address, not the client.
     ///
     /// # Errors
     /// `invalid_request` when several methods are used at once, [`Error::ClientAuthentication`] when
@@ -110,7 +111,7 @@ impl<S: Storage, C: Cache> Provider<S, C> {
             }
         };
         let client_id = ClientId::new(client_id);
-        let mut keys = vec![ThrottleKey::Client(&client_id)];
+        let mut keys = vec![ThrottleKey::Client(&client_id, presented.client_ip)];
         keys.extend(presented.client_ip.map(ThrottleKey::ClientAddress));
         if secret.is_some()
             && let Some(retry_after) = self.throttled(&keys).await
@@ -132,8 +133,15 @@ impl<S: Storage, C: Cache> Provider<S, C> {
         match client {
             Some(client) if verified => Ok(client),
             _ => {
+                // An unknown client id counts against the address only: counting it per id would let a flood
+                // of made-up ids fill the counters.
+                let counted = if client.is_some() {
+                    &keys[..]
+                } else {
+                    &keys[1..]
+                };
                 if secret.is_some() {
-                    self.record_failure(&keys).await;
+                    self.record_failure(counted).await;
                 }
                 tracing::info!(target: "nauthera::audit", client_id = %client_id, client_ip = ?presented.client_ip, "client authentication failed");
                 Err(failed("client authentication failed"))

@@ -39,25 +39,38 @@ impl<'a> SubmittedForm<'a> {
 }
 
 impl<S: Storage, C: Cache> Provider<S, C> {
-    /// Verifies the form's CSRF token and opens its interaction.
+    /// Verifies the form's CSRF token and opens its interaction (with session keys reloaded once when another
+    /// replica may have rotated them).
     ///
     /// # Errors
     /// `invalid_request` when the CSRF token is missing or wrong, or the interaction is forged or expired.
-    pub fn open_interaction(&self, form: &SubmittedForm<'_>) -> Result<Interaction, Error> {
-        let keys = self.session_keys();
-        let csrf_valid = match (form.binding, form.csrf_token) {
-            (Some(binding), Some(token)) => keys.verify_csrf(form.purpose, binding, token),
-            _ => false,
+    pub async fn open_interaction(&self, form: &SubmittedForm<'_>) -> Result<Interaction, Error> {
+        let (Some(binding), Some(token)) = (form.binding, form.csrf_token) else {
+            return Err(csrf_error());
         };
-        if !csrf_valid {
-            return Err(Error::invalid_request(
-                "the CSRF token is missing or invalid; reload the page",
-            ));
-        }
-        form.interaction
-            .and_then(|token| keys.verify_interaction(token, self.now()))
-            .ok_or_else(|| {
-                Error::invalid_request("the form expired; start again from the application")
+        let now = self.now();
+        let opened = self
+            .with_session_keys(|keys| {
+                if !keys.verify_csrf(form.purpose, binding, token) {
+                    return None;
+                }
+                form.interaction
+                    .and_then(|interaction| keys.verify_interaction(interaction, now))
             })
+            .await;
+        opened.ok_or_else(|| {
+            if self
+                .session_keys()
+                .verify_csrf(form.purpose, binding, token)
+            {
+                Error::invalid_request("the form expired; start again from the application")
+            } else {
+                csrf_error()
+            }
+        })
     }
+}
+
+fn csrf_error() -> Error {
+    Error::invalid_request("the CSRF token is missing or invalid; reload the page")
 }

@@ -12,7 +12,7 @@ use crate::provider::Provider;
 use crate::secret::{AuthorizationCode, CodeVerifier, RefreshToken};
 use crate::storage::{RevocationKey, Storage};
 use crate::time::UnixTime;
-use crate::types::{GrantId, OFFLINE_ACCESS, OPENID, Scope};
+use crate::types::{GrantId, OFFLINE_ACCESS, OPENID, Scope, Subject};
 
 /// The token request parameters (form body), as received.
 #[derive(Debug, Default, Deserialize)]
@@ -123,6 +123,8 @@ impl<S: Storage, C: Cache> Provider<S, C> {
             ));
         }
         record.code_challenge.verify(&verifier)?;
+        self.ensure_grant_user(&record.subject, record.auth_time, &record.grant_id)
+            .await?;
         if !self.storage.redeem_code(&digest, now).await? {
             self.revoke_grant(&record.grant_id, "authorization code replayed")
                 .await?;
@@ -171,13 +173,8 @@ impl<S: Storage, C: Cache> Provider<S, C> {
         if record.expires_at <= now || record.family_expires_at <= now {
             return Err(Error::invalid_grant("the refresh token expired"));
         }
-        // A refresh speaks for the end-user: it stops when the account is disabled or deleted.
-        let user = self.find_user(&record.subject).await?;
-        if user.is_none_or(|user| user.disabled) {
-            self.revoke_grant(&record.grant_id, "the user is disabled or deleted")
-                .await?;
-            return Err(Error::invalid_grant("the refresh token was revoked"));
-        }
+        self.ensure_grant_user(&record.subject, record.auth_time, &record.grant_id)
+            .await?;
         let scope = match params.scope.as_deref() {
             Some(requested) => {
                 let requested = Scope::parse(requested)?;
@@ -256,6 +253,26 @@ impl<S: Storage, C: Cache> Provider<S, C> {
             refresh_token: None,
             id_token: None,
         })
+    }
+
+    /// A code or refresh token speaks for the end-user: it stops when the account is disabled or deleted, or
+    /// when every session of the user was ended after they authenticated (a new password).
+    async fn ensure_grant_user(
+        &self,
+        subject: &Subject,
+        auth_time: UnixTime,
+        grant_id: &GrantId,
+    ) -> Result<(), Error> {
+        let user = self.find_user(subject).await?;
+        if user.is_some_and(|user| user.accepts_session(auth_time)) {
+            return Ok(());
+        }
+        self.revoke_grant(
+            grant_id,
+            "the user is disabled, deleted or signed out everywhere",
+        )
+        .await?;
+        Err(Error::invalid_grant("the grant was revoked"))
     }
 
     /// Revokes every token of a grant: the refresh family and the access tokens (RFC 9700 §2.2.2, §4.14).

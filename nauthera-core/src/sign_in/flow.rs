@@ -98,7 +98,7 @@ impl<S: Storage, C: Cache> Provider<S, C> {
     /// `invalid_request` for a bad CSRF token or an expired interaction (show an error page); storage and
     /// user-source failures.
     pub async fn sign_in(&self, request: SignInRequest<'_>) -> Result<SignInOutcome, Error> {
-        let interaction = self.open_interaction(&request.form)?;
+        let interaction = self.open_interaction(&request.form).await?;
         let client_id = interaction.params.client_id.as_deref().unwrap_or_default();
         let client_ip = request
             .client_ip
@@ -106,7 +106,13 @@ impl<S: Storage, C: Cache> Provider<S, C> {
             .unwrap_or_default();
         let mut keys = vec![ThrottleKey::Account(request.username)];
         keys.extend(request.client_ip.map(ThrottleKey::Address));
-        if let Some(retry_after) = self.throttled(&keys).await {
+        // One attempt per account at a time on this replica; a second one meanwhile waits its turn as throttled.
+        let attempt = self.begin_attempt(request.username);
+        let throttled = match attempt {
+            Some(_) => self.throttled(&keys).await,
+            None => Some(Duration::from_secs(1)),
+        };
+        if let Some(retry_after) = throttled {
             tracing::warn!(target: "nauthera::audit", username = request.username, client_id, client_ip, retry_after = retry_after.as_secs(), "sign-in throttled");
             return self
                 .retry(&interaction, SignInFailure::Throttled { retry_after })

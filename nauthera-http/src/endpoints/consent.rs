@@ -48,7 +48,7 @@ pub(crate) async fn post<S: Storage, C: Cache>(
         form.csrf_token.as_deref(),
         form.interaction.as_deref(),
     );
-    let interaction = match provider.open_interaction(&submitted) {
+    let interaction = match provider.open_interaction(&submitted).await {
         Ok(interaction) => interaction,
         Err(error) => return html_error(&error),
     };

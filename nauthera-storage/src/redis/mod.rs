@@ -187,4 +187,9 @@ impl Cache for RedisCache {
         self.after(transition);
         count
     }
+
+    async fn reset_counter(&self, key: &str) {
+        let transition = self.inner.remote.reset_counter(key).await;
+        self.after(transition);
+    }
 }

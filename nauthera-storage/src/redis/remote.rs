@@ -135,6 +135,16 @@ impl Remote {
         (stored.map(|(stored,)| stored == 1), transition)
     }
 
+    /// Deletes the counter `key` (a plain `DEL`: counters are never cached in L1, so nothing needs a tombstone).
+    pub(crate) async fn reset_counter(&self, key: &str) -> Transition {
+        if !self.health.may_try() {
+            return Transition::None;
+        }
+        let mut pipe = redis::pipe();
+        pipe.cmd("DEL").arg(self.key(key)).ignore();
+        self.run::<()>(&pipe).await.1
+    }
+
     /// Adds one to the counter `key`, which expires `ttl` after this increment, and returns the new count;
     /// `None` when Redis was not reached, answered late, or while degraded.
     pub(crate) async fn increment(&self, key: &str, ttl: Duration) -> (Option<u64>, Transition) {

@@ -134,3 +134,34 @@ fn rotating_the_session_secret_signs_no_one_out() {
     fixture.advance(12 * 3600 + 1);
     assert!(!session_is_valid(&fixture, &cookie));
 }
+
+#[test]
+fn a_code_issued_before_a_new_password_cannot_be_redeemed_after_it() {
+    let fixture = Fixture::new();
+    let (_, code) = fixture.code_for("alice");
+    block_on(
+        fixture
+            .provider
+            .set_password("alice", &Password::new("new-password")),
+    )
+    .unwrap();
+    assert_eq!(error_code(fixture.redeem(&code)), "invalid_grant");
+}
+
+#[test]
+fn new_claims_with_the_same_password_keep_the_sessions() {
+    let fixture = Fixture::new();
+    let (cookie, refresh_token) = alice_signed_in(&fixture);
+    let claims = crate::user::UserClaims {
+        email: Some("alice@example.com".into()),
+        ..crate::user::UserClaims::default()
+    };
+    block_on(
+        fixture
+            .provider
+            .upsert_user("alice", &Password::new("alice-password"), claims),
+    )
+    .unwrap();
+    assert!(session_is_valid(&fixture, &cookie));
+    assert!(fixture.refresh(&refresh_token).is_ok());
+}

@@ -173,3 +173,22 @@ fn one_address_guessing_many_accounts_is_throttled() {
         None
     );
 }
+
+#[test]
+fn attempts_for_one_account_are_checked_one_at_a_time() {
+    let fixture = Fixture::new();
+    let first = fixture.provider.begin_attempt("Alice").unwrap();
+    assert!(
+        is_throttled(&fixture.sign_in("web", "alice", "alice-password", "192.0.2.1")),
+        "a second attempt while the first is being checked waits"
+    );
+    assert_eq!(
+        failure(&fixture.sign_in("web", "bob", "bob-password", "192.0.2.1")),
+        None
+    );
+    drop(first);
+    assert_eq!(
+        failure(&fixture.sign_in("web", "alice", "alice-password", "192.0.2.1")),
+        None
+    );
+}
