@@ -38,6 +38,7 @@ type HttpClient = Client<HttpConnector, Full<Bytes>>;
 const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 const REDIRECT_URI: &str = "http://127.0.0.1:9000/callback";
+const PASSWORD: &str = "correct horse battery staple";
 
 /// Set in the child that measures the argon2 rate alone, pinned to the server's CPU.
 const ARGON2_ONLY: &str = "NAUTHERA_BENCH_ARGON2_ONLY";
@@ -53,7 +54,7 @@ fn main() {
     let binary = server_binary();
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
-    let config = write_config(dir.path(), port);
+    let config = write_config(dir.path(), port, clients);
     let rates = pinned_argon2_rates();
     let server = ServerProcess(start_server(&binary, &config));
     let pid = server.0.id();
@@ -175,7 +176,8 @@ async fn load(
 ) {
     let client: HttpClient = Client::builder(TokioExecutor::new()).build_http();
     let tasks: Vec<_> = (0..clients)
-        .map(|_| {
+        .map(|index| {
+            let username = format!("user{index}");
             let (client, base, stop, done) = (
                 client.clone(),
                 base.to_owned(),
@@ -184,7 +186,7 @@ async fn load(
             );
             tokio::spawn(async move {
                 while !stop.load(Ordering::Relaxed) {
-                    full_sign_in(&client, &base).await;
+                    full_sign_in(&client, &base, &username).await;
                     done.fetch_add(1, Ordering::Relaxed);
                 }
             })
@@ -247,7 +249,7 @@ fn pinned_argon2_rates() -> Argon2Rates {
 }
 
 /// One browser's whole sign-in, with a fresh cookie jar (`prompt=consent`: the consent page every time).
-async fn full_sign_in(client: &HttpClient, base: &str) {
+async fn full_sign_in(client: &HttpClient, base: &str, username: &str) {
     let mut cookies = Vec::<String>::new();
     let authorize = format!(
         "{base}/authorize?response_type=code&client_id=bench&redirect_uri={}&scope=openid&state=s\
@@ -259,8 +261,8 @@ async fn full_sign_in(client: &HttpClient, base: &str) {
     let login = [
         ("interaction", field(&page, "interaction")),
         ("csrf_token", field(&page, "csrf_token")),
-        ("username", "alice".to_owned()),
-        ("password", "alice-password".to_owned()),
+        ("username", username.to_owned()),
+        ("password", PASSWORD.to_owned()),
     ];
     let (status, _, consent) = send(
         client,
@@ -382,7 +384,7 @@ fn urlencode(value: &str) -> String {
 /// argon2id hashes per second on one thread, in reused memory, as the server's workers compute them.
 fn argon2_rate(duration: Duration) -> f64 {
     let mut memory = Argon2Memory::new();
-    let password = Password::new("alice-password");
+    let password = Password::new(PASSWORD);
     let start = Instant::now();
     let mut count = 0_u32;
     while start.elapsed() < duration {
@@ -401,13 +403,13 @@ fn argon2_allocating_rate(duration: Duration) -> f64 {
     let start = Instant::now();
     let mut count = 0_u32;
     while start.elapsed() < duration {
-        argon2.hash_password(b"alice-password", &salt).unwrap();
+        argon2.hash_password(PASSWORD.as_bytes(), &salt).unwrap();
         count += 1;
     }
     f64::from(count) / start.elapsed().as_secs_f64()
 }
 
-fn write_config(dir: &Path, port: u16) -> PathBuf {
+fn write_config(dir: &Path, port: u16, clients: usize) -> PathBuf {
     let path = dir.join("nauthera.toml");
     let text = format!(
         r#"version = 1
@@ -425,12 +427,16 @@ auth_method = "client_secret_post"
 redirect_uris = ["{REDIRECT_URI}"]
 scope = "openid"
 
-[[users]]
-username = "alice"
-password = "alice-password"
 "#,
         db = dir.join("nauthera.db").display()
     );
+    // One account per browser: attempts for one account are checked one at a time.
+    let users: String = (0..clients)
+        .map(|index| {
+            format!("\n[[users]]\nusername = \"user{index}\"\npassword = \"{PASSWORD}\"\n")
+        })
+        .collect();
+    let text = text + &users;
     std::fs::write(&path, text).unwrap();
     path
 }
