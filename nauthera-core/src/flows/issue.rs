@@ -14,6 +14,7 @@ use crate::secret::RefreshToken;
 use crate::storage::{RefreshTokenRecord, Storage};
 use crate::time::UnixTime;
 use crate::types::{GrantId, OFFLINE_ACCESS, OPENID, Scope, SessionId, Subject};
+use crate::user::User;
 
 pub use crate::messages::AccessTokenClaims;
 
@@ -49,6 +50,8 @@ pub(crate) struct GrantContext<'a> {
     pub(crate) nonce: Option<&'a str>,
     /// When the refresh-token family expires; `None` starts a new family with the absolute lifetime.
     pub(crate) family_expires_at: Option<UnixTime>,
+    /// The end-user, checked to still be signed in; the ID token carries their claims.
+    pub(crate) user: &'a User,
 }
 
 impl<S: Storage, C: Cache> Provider<S, C> {
@@ -168,10 +171,7 @@ impl<S: Storage, C: Cache> Provider<S, C> {
             None => keys.default_signer()?,
         };
         let now = self.now();
-        let mut claims = serde_json::Map::new();
-        if let Some(user) = self.find_user(grant.subject).await? {
-            claims = user.claims_for(grant.scope);
-        }
+        let mut claims = grant.user.claims_for(grant.scope);
         let client_id = grant.client.client_id.as_str();
         let standard = serde_json::json!({
             "iss": self.config.issuer_str(),

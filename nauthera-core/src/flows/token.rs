@@ -13,6 +13,7 @@ use crate::secret::{AuthorizationCode, CodeVerifier, RefreshToken};
 use crate::storage::{RevocationKey, Storage};
 use crate::time::UnixTime;
 use crate::types::{GrantId, OFFLINE_ACCESS, OPENID, Scope, Subject};
+use crate::user::User;
 
 /// The token request parameters (form body), as received.
 #[derive(Debug, Default, Deserialize)]
@@ -123,7 +124,8 @@ impl<S: Storage, C: Cache> Provider<S, C> {
             ));
         }
         record.code_challenge.verify(&verifier)?;
-        self.ensure_grant_user(&record.subject, record.auth_time, &record.grant_id)
+        let user = self
+            .ensure_grant_user(&record.subject, record.auth_time, &record.grant_id)
             .await?;
         if !self.storage.redeem_code(&digest, now).await? {
             self.revoke_grant(&record.grant_id, "authorization code replayed")
@@ -141,6 +143,7 @@ impl<S: Storage, C: Cache> Provider<S, C> {
             auth_time: record.auth_time,
             nonce: record.nonce.as_deref(),
             family_expires_at: None,
+            user: &user,
         };
         self.issue_user_tokens(&grant, None).await
     }
@@ -173,7 +176,8 @@ impl<S: Storage, C: Cache> Provider<S, C> {
         if record.expires_at <= now || record.family_expires_at <= now {
             return Err(Error::invalid_grant("the refresh token expired"));
         }
-        self.ensure_grant_user(&record.subject, record.auth_time, &record.grant_id)
+        let user = self
+            .ensure_grant_user(&record.subject, record.auth_time, &record.grant_id)
             .await?;
         let scope = match params.scope.as_deref() {
             Some(requested) => {
@@ -197,6 +201,7 @@ impl<S: Storage, C: Cache> Provider<S, C> {
             auth_time: record.auth_time,
             nonce: None,
             family_expires_at: Some(record.family_expires_at),
+            user: &user,
         };
         // The family keeps the original scope so a narrowed refresh does not shrink later ones.
         let family_grant = GrantContext {
@@ -256,16 +261,18 @@ impl<S: Storage, C: Cache> Provider<S, C> {
     }
 
     /// A code or refresh token speaks for the end-user: it stops when the account is disabled or deleted, or
-    /// when every session of the user was ended after they authenticated (a new password).
+    /// when every session of the user was ended after they authenticated (a new password). Returns the user,
+    /// whose claims the ID token carries.
     async fn ensure_grant_user(
         &self,
         subject: &Subject,
         auth_time: UnixTime,
         grant_id: &GrantId,
-    ) -> Result<(), Error> {
-        let user = self.find_user(subject).await?;
-        if user.is_some_and(|user| user.accepts_session(auth_time)) {
-            return Ok(());
+    ) -> Result<User, Error> {
+        if let Some(user) = self.find_user(subject).await?
+            && user.accepts_session(auth_time)
+        {
+            return Ok(user);
         }
         self.revoke_grant(
             grant_id,
