@@ -189,14 +189,20 @@ async fn purge_skips_while_another_replica_purges_and_deletes_in_batches() {
     assert!(free, "the purge released its lock");
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn signing_keys_are_encrypted_at_rest() {
+/// A store in a fresh schema that seals private material under a key-encryption key.
+async fn encrypted_store() -> (TestSchema, DieselStore) {
     let schema = TestSchema::create().await;
     let kek = KeyEncryptionKey::from_bytes([7; 32]);
     let options = StoreOptions::default().with_key_encryption(kek);
     let store = DieselStore::open_with(&schema.url(), &options)
         .await
         .unwrap();
+    (schema, store)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn signing_keys_are_encrypted_at_rest() {
+    let (schema, store) = encrypted_store().await;
     let key = StoredKey::generate(Algorithm::ES256, &SystemRandom::new(), UnixTime(10)).unwrap();
     store
         .insert_key_if_none_active(Algorithm::ES256, &key)
@@ -237,12 +243,7 @@ async fn signing_keys_are_encrypted_at_rest() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn server_secrets_are_encrypted_at_rest() {
-    let schema = TestSchema::create().await;
-    let kek = KeyEncryptionKey::from_bytes([7; 32]);
-    let options = StoreOptions::default().with_key_encryption(kek);
-    let store = DieselStore::open_with(&schema.url(), &options)
-        .await
-        .unwrap();
+    let (schema, store) = encrypted_store().await;
     let secret = StoredSecret::generate("session", &SystemRandom::new(), UnixTime(10)).unwrap();
     store.insert_secret_if_none_active(&secret).await.unwrap();
 

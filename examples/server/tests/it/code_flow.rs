@@ -121,13 +121,7 @@ async fn public_client_uses_pkce_without_secret_and_refreshes() {
 #[tokio::test(flavor = "multi_thread")]
 async fn first_party_client_skips_consent_and_gets_rs256_id_tokens() {
     let server = TestServer::start().await;
-    let rp = Rp::discover(
-        &server,
-        "first-party",
-        Some("first-party-secret"),
-        "http://127.0.0.1:9003/callback",
-    )
-    .await;
+    let rp = Rp::first_party(&server).await;
     let mut browser = Browser::default();
     let pending = rp.authorize(&["email"], None);
     let page = browser.get(pending.url.as_str()).await;

@@ -166,13 +166,7 @@ async fn id_token_hint_must_be_an_id_token_issued_to_the_client() {
     let server = TestServer::start().await;
     let rp = Rp::web(&server).await;
     let (mut browser, id_token, access_token) = alice_tokens(&server, &rp).await;
-    let first_party = Rp::discover(
-        &server,
-        "first-party",
-        Some("first-party-secret"),
-        "http://127.0.0.1:9003/callback",
-    )
-    .await;
+    let first_party = Rp::first_party(&server).await;
     // At /authorize: an access token (signed by the same keys), or another client's ID token, is refused.
     for (client, hint) in [(&rp, &access_token), (&first_party, &id_token)] {
         let pending = client.authorize(&[], Some(CoreAuthPrompt::None));

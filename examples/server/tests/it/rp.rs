@@ -108,6 +108,17 @@ impl Rp {
         .await
     }
 
+    /// The test configuration's first-party client (`first-party`, consent skipped, RS256 ID tokens).
+    pub(crate) async fn first_party(server: &TestServer) -> Self {
+        Self::discover(
+            server,
+            "first-party",
+            Some("first-party-secret"),
+            "http://127.0.0.1:9003/callback",
+        )
+        .await
+    }
+
     /// Sends the client secret in the form body (client_secret_post).
     pub(crate) fn with_post_auth(mut self) -> Self {
         self.client = self.client.set_auth_type(AuthType::RequestBody);

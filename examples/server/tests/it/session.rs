@@ -154,13 +154,7 @@ async fn prompt_consent_asks_again_and_prompt_none_without_consent_is_consent_re
     let params = redirect_params(&browser.get(silent.url.as_str()).await);
     assert_eq!(params["error"], "consent_required");
     // First-party clients skip consent, but not when they ask for it with prompt=consent.
-    let first_party = Rp::discover(
-        &server,
-        "first-party",
-        Some("first-party-secret"),
-        "http://127.0.0.1:9003/callback",
-    )
-    .await;
+    let first_party = Rp::first_party(&server).await;
     let asked = first_party.authorize(&[], Some(CoreAuthPrompt::Consent));
     let page = browser.get(asked.url.as_str()).await;
     assert!(
