@@ -92,10 +92,16 @@ impl<S: Storage, C: Cache> Provider<S, C> {
         if let Some(session) = session {
             let sid = session.sid.as_str();
             let may_end = match via {
-                EndSessionVia::Post { csrf_token } => csrf_token.is_some_and(|token| {
-                    self.session_keys()
-                        .verify_csrf(LOGOUT_CSRF_PURPOSE, sid, token)
-                }),
+                EndSessionVia::Post {
+                    csrf_token: Some(token),
+                } => self
+                    .with_session_keys(|keys| {
+                        keys.verify_csrf(LOGOUT_CSRF_PURPOSE, sid, token)
+                            .then_some(())
+                    })
+                    .await
+                    .is_some(),
+                EndSessionVia::Post { csrf_token: None } => false,
                 EndSessionVia::Redirect => hint.as_ref().is_some_and(|hint| {
                     hint.sub == session.sub.as_str()
                         && hint.sid.as_deref().is_none_or(|hinted| hinted == sid)
