@@ -189,6 +189,15 @@ async fn purge_skips_while_another_replica_purges_and_deletes_in_batches() {
     assert!(free, "the purge released its lock");
 }
 
+/// Asserts that a raw column holds `plain` sealed (format version 1), not in clear text.
+fn assert_sealed(stored: &[u8], plain: &[u8]) {
+    assert_eq!(stored.first(), Some(&0x01), "sealed, version 1");
+    assert!(
+        !stored.windows(plain.len()).any(|window| window == plain),
+        "the raw column does not hold the plaintext"
+    );
+}
+
 /// A store in a fresh schema that seals private material under a key-encryption key.
 async fn encrypted_store() -> (TestSchema, DieselStore) {
     let schema = TestSchema::create().await;
@@ -218,12 +227,7 @@ async fn signing_keys_are_encrypted_at_rest() {
         .await
         .unwrap()
         .get(0);
-    assert_eq!(stored.first(), Some(&0x01), "sealed, version 1");
-    assert!(
-        !stored
-            .windows(key.private_der.len())
-            .any(|w| w == key.private_der.as_slice())
-    );
+    assert_sealed(&stored, &key.private_der);
     let listed = store.list_keys().await.unwrap();
     assert_eq!(listed.len(), 1);
     assert_eq!(*listed[0].private_der, *key.private_der);
@@ -253,13 +257,7 @@ async fn server_secrets_are_encrypted_at_rest() {
         .await
         .unwrap()
         .get(0);
-    assert_eq!(stored.first(), Some(&0x01), "sealed, version 1");
-    assert!(
-        !stored
-            .windows(secret.value.len())
-            .any(|w| w == secret.value.as_slice()),
-        "the raw column does not hold the secret"
-    );
+    assert_sealed(&stored, &secret.value);
     let listed = store.list_secrets("session").await.unwrap();
     assert_eq!(listed.len(), 1);
     assert_eq!(*listed[0].value, *secret.value);
