@@ -205,14 +205,16 @@ impl<S: Storage, C: Cache> Provider<S, C> {
             }
             tracing::info!(target: "nauthera::audit", client_id = %client_id, sub = %session.sub, scope = %request.scope, "consent granted");
         } else {
-            // First-party clients skip the consent page, unless the client itself asks for it.
-            let covered = validated.client.first_party
-                || self
-                    .storage
-                    .find_consent(&session.sub, client_id)
-                    .await?
-                    .is_some_and(|granted| request.scope.is_subset_of(&granted));
-            if request.prompt.consent || !covered {
+            // First-party clients skip the consent page, unless the client itself asks for it (then no
+            // consent on record matters, so none is read).
+            let ask = request.prompt.consent
+                || !(validated.client.first_party
+                    || self
+                        .storage
+                        .find_consent(&session.sub, client_id)
+                        .await?
+                        .is_some_and(|granted| request.scope.is_subset_of(&granted)));
+            if ask {
                 if request.prompt.none {
                     return Err(Error::protocol(
                         ErrorCode::ConsentRequired,
