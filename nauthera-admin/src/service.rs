@@ -144,9 +144,11 @@ impl<S: Storage, C: Cache> Admin for AdminService<S, C> {
 
     async fn list_users(
         &self,
-        _request: Request<proto::ListUsersRequest>,
+        request: Request<proto::ListUsersRequest>,
     ) -> Result<Response<proto::ListUsersResponse>, Status> {
-        Ok(Response::new(users::list(&self.provider).await?))
+        Ok(Response::new(
+            users::list(&self.provider, request.into_inner()).await?,
+        ))
     }
 
     async fn disable_user(

@@ -2,6 +2,7 @@
 //! profiles are not set over the API (the configuration file and the CLI on the store do that), and no answer
 //! carries a password hash.
 
+use nauthera_core::people::Page;
 use nauthera_core::{Cache, Provider, Storage};
 use tonic::Status;
 
@@ -9,15 +10,26 @@ use crate::convert::{user_to_proto, username};
 use crate::proto;
 use crate::service::failure;
 
-/// Every user, ordered by username.
+/// One page of the users, ordered by username, with where the next page starts.
 pub(crate) async fn list<S: Storage, C: Cache>(
     provider: &Provider<S, C>,
+    request: proto::ListUsersRequest,
 ) -> Result<proto::ListUsersResponse, Status> {
+    let page = Page {
+        after: (!request.after.is_empty()).then_some(request.after),
+        limit: request.limit,
+    };
     let users = provider
-        .list_users()
+        .list_users(&page)
         .await
         .map_err(|error| failure("list_users", error))?;
+    let full = users.len() == page.size() as usize;
     Ok(proto::ListUsersResponse {
+        next_after: users
+            .last()
+            .filter(|_| full)
+            .map(|user| user.username.clone())
+            .unwrap_or_default(),
         users: users.iter().map(user_to_proto).collect(),
     })
 }

@@ -403,7 +403,7 @@ async fn rotated_keys_are_listed() {
 /// The users of the provider as the admin API lists them, as (username, disabled).
 async fn listed_users(admin: &mut AdminClient<Channel>) -> Vec<(String, bool)> {
     admin
-        .list_users(proto::ListUsersRequest {})
+        .list_users(proto::ListUsersRequest::default())
         .await
         .unwrap()
         .into_inner()
@@ -436,7 +436,7 @@ async fn users_are_listed_disabled_enabled_and_deleted() {
     let mut admin = harness.admin().await;
 
     let listed = admin
-        .list_users(proto::ListUsersRequest {})
+        .list_users(proto::ListUsersRequest::default())
         .await
         .unwrap()
         .into_inner()

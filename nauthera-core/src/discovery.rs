@@ -36,7 +36,7 @@ pub mod paths {
 }
 
 /// The scopes the provider understands.
-pub const SCOPES_SUPPORTED: [&str; 4] = ["openid", "profile", "email", "offline_access"];
+pub const SCOPES_SUPPORTED: [&str; 5] = ["openid", "profile", "email", "offline_access", "groups"];
 
 /// Builds the metadata document.
 pub fn document(config: &ProviderConfig, keys: &KeySet) -> Value {
@@ -69,7 +69,7 @@ pub fn document(config: &ProviderConfig, keys: &KeySet) -> Value {
         "claims_supported": [
             "sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "sid", "azp",
             "name", "given_name", "family_name", "preferred_username", "locale", "updated_at",
-            "email", "email_verified"
+            "email", "email_verified", "groups"
         ],
         "prompt_values_supported": ["none", "login", "consent"],
         "authorization_response_iss_parameter_supported": true,

@@ -106,6 +106,9 @@ pub enum Error {
     /// The request conflicts with the state it would change (for example a client another owner manages).
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The request names something that does not exist (a group, a user).
+    #[error("not found: {0}")]
+    NotFound(String),
     /// The storage backend failed.
     #[error("storage failed")]
     Storage(#[from] StorageError),
@@ -156,7 +159,7 @@ impl Error {
                 ErrorCode::TemporarilyUnavailable
             }
             Self::Storage(_) | Self::Crypto(_) => ErrorCode::ServerError,
-            Self::Conflict(_) => ErrorCode::InvalidRequest,
+            Self::Conflict(_) | Self::NotFound(_) => ErrorCode::InvalidRequest,
             Self::Overloaded { .. } => ErrorCode::TemporarilyUnavailable,
             Self::Throttled { .. } => ErrorCode::InvalidClient,
         }
@@ -167,7 +170,7 @@ impl Error {
         match self {
             Self::Protocol { description, .. } => description,
             Self::ClientAuthentication { description, .. } => description,
-            Self::Conflict(description) => description,
+            Self::Conflict(description) | Self::NotFound(description) => description,
             Self::Storage(_) | Self::Crypto(_) => "the server could not complete the request",
             Self::Overloaded { .. } => "the server is busy; try again shortly",
             Self::Throttled { .. } => "too many failed attempts; try again later",
@@ -196,6 +199,8 @@ impl Error {
 pub enum StorageErrorKind {
     /// A uniqueness constraint rejected the write.
     Conflict,
+    /// The write refers to a row that does not exist (a membership of a missing group or user).
+    NotFound,
     /// Stored data could not be decoded.
     Corrupt,
     /// The backend is unreachable or timed out.

@@ -31,6 +31,7 @@ pub mod flows;
 pub mod keys;
 pub mod messages;
 pub mod password;
+pub mod people;
 pub mod pkce;
 pub mod provider;
 pub mod random;

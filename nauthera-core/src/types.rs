@@ -51,6 +51,10 @@ string_newtype!(
     /// The identifier shared by every token issued from one authorization grant, and the refresh-token family.
     GrantId
 );
+string_newtype!(
+    /// The stable identifier of a group of users; its name may change, its id does not.
+    GroupId
+);
 
 /// A redirection endpoint URI (RFC 6749 §3.1.2): absolute, no fragment, compared exactly as registered.
 #[derive(Clone, Debug, Deserialize, Eq, Hash, Ord, PartialEq, PartialOrd, Serialize)]

@@ -1,7 +1,10 @@
 //! End-users: profile claims, password hash and account status.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
+use crate::error::Error;
 pub use crate::password::PasswordHash;
 use crate::time::UnixTime;
 use crate::types::{Scope, Subject};
@@ -101,11 +104,181 @@ pub struct UserClaims {
     pub locale: Option<String>,
     /// When the profile last changed, in seconds since the epoch.
     pub updated_at: Option<i64>,
+    /// Further attributes as structured data (department, employee number, …), released as claims only
+    /// through a client's claim mapping. Names follow [`validate_attribute_name`].
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, serde_json::Value>,
+}
+
+/// Claims that the provider itself sets or that a scope releases: an attribute cannot take their name.
+pub const RESERVED_CLAIMS: &[&str] = &[
+    "iss",
+    "sub",
+    "aud",
+    "exp",
+    "nbf",
+    "iat",
+    "jti",
+    "auth_time",
+    "nonce",
+    "acr",
+    "amr",
+    "azp",
+    "at_hash",
+    "c_hash",
+    "sid",
+    "scope",
+    "client_id",
+    "cnf",
+    "act",
+    "groups",
+    "name",
+    "given_name",
+    "family_name",
+    "middle_name",
+    "nickname",
+    "preferred_username",
+    "profile",
+    "picture",
+    "website",
+    "email",
+    "email_verified",
+    "gender",
+    "birthdate",
+    "zoneinfo",
+    "locale",
+    "phone_number",
+    "phone_number_verified",
+    "address",
+    "updated_at",
+];
+
+/// The longest attribute name.
+pub const MAX_ATTRIBUTE_NAME: usize = 64;
+
+/// Checks an attribute name: 1 to [`MAX_ATTRIBUTE_NAME`] characters of letters, digits, `_`, `-`, `.` and `:`,
+/// and not a [reserved claim](RESERVED_CLAIMS).
+///
+/// # Errors
+/// `invalid_request` naming what is wrong.
+pub fn validate_attribute_name(name: &str) -> Result<(), Error> {
+    let well_formed = !name.is_empty()
+        && name.len() <= MAX_ATTRIBUTE_NAME
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ':'));
+    if !well_formed {
+        return Err(Error::invalid_request(format!(
+            "attribute {name:?}: 1 to {MAX_ATTRIBUTE_NAME} letters, digits, '_', '-', '.' or ':'"
+        )));
+    }
+    if RESERVED_CLAIMS.contains(&name) {
+        return Err(Error::invalid_request(format!(
+            "attribute {name}: the name of a claim the provider sets itself"
+        )));
+    }
+    Ok(())
+}
+
+/// A change to a user's profile: what is `Some` or listed changes, the rest stays.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UserUpdate {
+    /// The new full name; empty removes it.
+    pub name: Option<String>,
+    /// The new email address; empty removes it.
+    pub email: Option<String>,
+    /// Whether the (new or current) email address is verified; a changed address is unverified otherwise.
+    pub email_verified: bool,
+    /// Attributes to set.
+    pub set_attributes: serde_json::Map<String, serde_json::Value>,
+    /// Attributes to remove.
+    pub remove_attributes: Vec<String>,
+}
+
+impl UserUpdate {
+    /// Applies the change to `claims`, stamping `updated_at` with `now`.
+    ///
+    /// # Errors
+    /// `invalid_request` for an attribute name [`validate_attribute_name`] refuses.
+    pub fn apply(self, claims: &mut UserClaims, now: UnixTime) -> Result<(), Error> {
+        for name in self.set_attributes.keys().chain(&self.remove_attributes) {
+            validate_attribute_name(name)?;
+        }
+        let non_empty = |value: String| (!value.trim().is_empty()).then_some(value);
+        if let Some(name) = self.name {
+            claims.name = non_empty(name);
+        }
+        if let Some(email) = self.email {
+            let email = non_empty(email);
+            if email != claims.email {
+                claims.email_verified = false;
+            }
+            claims.email = email;
+        }
+        if self.email_verified && claims.email.is_some() {
+            claims.email_verified = true;
+        }
+        for name in &self.remove_attributes {
+            claims.attributes.remove(name);
+        }
+        claims.attributes.extend(self.set_attributes);
+        claims.updated_at = Some(now.0);
+        Ok(())
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn updates_change_what_they_name() {
+        let mut claims = UserClaims {
+            email: Some("old@example.com".into()),
+            email_verified: true,
+            ..UserClaims::default()
+        };
+        let mut update = UserUpdate {
+            name: Some("Alice".into()),
+            email: Some("new@example.com".into()),
+            ..UserUpdate::default()
+        };
+        update
+            .set_attributes
+            .insert("department".into(), serde_json::json!("R&D"));
+        update.apply(&mut claims, UnixTime(7)).unwrap();
+        assert_eq!(claims.name.as_deref(), Some("Alice"));
+        assert_eq!(claims.email.as_deref(), Some("new@example.com"));
+        assert!(!claims.email_verified, "a changed address is not verified");
+        assert_eq!(claims.attributes["department"], "R&D");
+        assert_eq!(claims.updated_at, Some(7));
+
+        let removal = UserUpdate {
+            name: Some(String::new()),
+            remove_attributes: vec!["department".into()],
+            ..UserUpdate::default()
+        };
+        removal.apply(&mut claims, UnixTime(8)).unwrap();
+        assert_eq!(claims.name, None);
+        assert!(claims.attributes.is_empty());
+    }
+
+    #[test]
+    fn attributes_cannot_shadow_claims() {
+        for name in ["sub", "groups", "email", "", "a b", &"x".repeat(65)] {
+            let mut update = UserUpdate::default();
+            update.set_attributes.insert(name.to_owned(), 1.into());
+            assert!(
+                update
+                    .apply(&mut UserClaims::default(), UnixTime(0))
+                    .is_err(),
+                "{name:?} is refused"
+            );
+        }
+        assert!(validate_attribute_name("employee_number").is_ok());
+        assert!(validate_attribute_name("urn:example:team").is_ok());
+    }
 
     #[test]
     fn claims_follow_scope() {

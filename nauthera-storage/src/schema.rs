@@ -151,7 +151,7 @@ diesel::table! {
 }
 
 diesel::table! {
-    /// Groups of users (no store trait yet).
+    /// Groups of users.
     groups (group_id) {
         /// The group identifier.
         group_id -> Text,
@@ -165,7 +165,7 @@ diesel::table! {
 }
 
 diesel::table! {
-    /// Group membership (no store trait yet).
+    /// Group membership.
     group_members (group_id, subject) {
         /// The group.
         group_id -> Text,
@@ -177,7 +177,7 @@ diesel::table! {
 }
 
 diesel::table! {
-    /// Per-user preferences as a JSON object (no store trait yet).
+    /// Per-user preferences as a JSON object.
     user_preferences (subject) {
         /// The user.
         subject -> Text,

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 use nauthera_core::client::{Client, ClientAuthMethod, GrantType};
 use nauthera_core::flows::admin::{ClientSecretChange, Ownership};
+use nauthera_core::people::Page;
 use nauthera_core::registration::{ClientRegistration, DEFAULT_CLIENT_SCOPE, SecretProvision};
 use nauthera_core::secret::Password;
 use nauthera_core::types::RedirectUri;
@@ -40,6 +41,9 @@ pub enum Command {
     /// Manage users.
     #[command(subcommand)]
     User(UserCommand),
+    /// Manage groups and their members.
+    #[command(subcommand)]
+    Group(crate::people_cli::GroupCommand),
     /// Manage clients.
     #[command(subcommand)]
     Client(ClientCommand),
@@ -74,6 +78,21 @@ pub enum UserCommand {
     Show {
         /// The login name.
         username: String,
+    },
+    /// Change a user's profile: name, email and attributes (extra claims as JSON values).
+    Set(crate::people_cli::UserSet),
+    /// List the clients a user has consented to.
+    Consents {
+        /// The login name.
+        username: String,
+    },
+    /// Revoke a user's consent for a client with every token the client holds for them; the next
+    /// authorization request asks for consent again.
+    RevokeConsent {
+        /// The login name.
+        username: String,
+        /// The client.
+        client_id: String,
     },
     /// Disable a user: they cannot sign in, their browser sessions end and their refresh tokens are revoked.
     Disable {
@@ -166,6 +185,9 @@ pub async fn administer(config: &ServerConfig, command: Command) -> Result<(), S
             return Err(ConfigError::Invalid("status needs --admin-endpoint".to_owned()).into());
         }
         Command::User(command) => administer_users(&provider, command).await?,
+        Command::Group(command) => {
+            crate::people_cli::administer_groups(&provider, command).await?;
+        }
         Command::Client(ClientCommand::Add(args)) => {
             let client = client_from(&args)?;
             let applied = provider
@@ -231,15 +253,33 @@ async fn administer_users(
             println!("user {} (sub {})", user.username, user.subject);
         }
         UserCommand::List => {
-            for user in provider.list_users().await? {
-                println!(
-                    "{}\t{}\t{}",
-                    user.username,
-                    user.subject,
-                    account_state(user.disabled)
-                );
+            let mut page = Page::default();
+            loop {
+                let users = provider.list_users(&page).await?;
+                for user in &users {
+                    println!(
+                        "{}\t{}\t{}",
+                        user.username,
+                        user.subject,
+                        account_state(user.disabled)
+                    );
+                }
+                match users.last() {
+                    Some(last) if users.len() == page.size() as usize => {
+                        page = Page::after(last.username.clone(), 0);
+                    }
+                    _ => break,
+                }
             }
         }
+        UserCommand::Set(args) => crate::people_cli::set_user(provider, &args).await?,
+        UserCommand::Consents { username } => {
+            crate::people_cli::list_consents(provider, &username).await?;
+        }
+        UserCommand::RevokeConsent {
+            username,
+            client_id,
+        } => crate::people_cli::revoke_consent(provider, &username, &client_id).await?,
         UserCommand::Show { username } => {
             let user = found(provider.find_user_by_username(&username).await?, &username)?;
             println!(
@@ -251,6 +291,10 @@ async fn administer_users(
                     user.claims.name.as_deref(),
                     user.claims.email.as_deref(),
                 )
+            );
+            println!(
+                "{}",
+                crate::people_cli::groups_line(provider, &username).await?
             );
         }
         UserCommand::Disable { username } => {

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod listener;
 pub mod pem;
+pub mod people_cli;
 pub mod remote;
 pub mod throttle_config;
 

@@ -87,7 +87,7 @@ pub async fn administer(
                 status.version, status.issuer, status.storage, status.cache
             );
         }
-        Command::Serve | Command::Migrate => return Err(store_only()),
+        Command::Serve | Command::Migrate | Command::Group(_) => return Err(store_only()),
     }
     Ok(())
 }
@@ -192,6 +192,9 @@ async fn administer_users(
             admin.delete_user(request).await.map_err(refused)?;
             println!("user {username} deleted");
         }
+        UserCommand::Set(_) | UserCommand::Consents { .. } | UserCommand::RevokeConsent { .. } => {
+            return Err(store_only());
+        }
         UserCommand::Add { .. } | UserCommand::Passwd { .. } => {
             return Err(ConfigError::Invalid(
                 "user add and user passwd set passwords, which the admin API does not carry; run them on \
@@ -204,13 +207,22 @@ async fn administer_users(
     Ok(())
 }
 
+/// Every user, page by page.
 async fn list_users(admin: &mut AdminClient<Channel>) -> Result<Vec<User>, ServerError> {
-    Ok(admin
-        .list_users(ListUsersRequest {})
-        .await
-        .map_err(refused)?
-        .into_inner()
-        .users)
+    let mut users = Vec::new();
+    let mut after = String::new();
+    loop {
+        let page = admin
+            .list_users(ListUsersRequest { after, limit: 0 })
+            .await
+            .map_err(refused)?
+            .into_inner();
+        users.extend(page.users);
+        if page.next_after.is_empty() {
+            return Ok(users);
+        }
+        after = page.next_after;
+    }
 }
 
 /// A request the server refused: its message as it is for a refusal of the request (for example `user bob not

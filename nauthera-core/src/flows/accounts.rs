@@ -7,6 +7,7 @@
 
 use crate::cache::Cache;
 use crate::error::Error;
+use crate::people::Page;
 use crate::provider::Provider;
 use crate::random::identifier;
 use crate::secret::Password;
@@ -146,12 +147,12 @@ impl<S: Storage, C: Cache> Provider<S, C> {
         Ok(self.storage.find_user_by_username(username).await?)
     }
 
-    /// Every user, ordered by username.
+    /// One page of the users, ordered by username.
     ///
     /// # Errors
     /// Storage failures.
-    pub async fn list_users(&self) -> Result<Vec<User>, Error> {
-        Ok(self.storage.list_users().await?)
+    pub async fn list_users(&self, page: &Page) -> Result<Vec<User>, Error> {
+        Ok(self.storage.list_users(page).await?)
     }
 
     /// Ends every session of `user` from now on (saved by the caller) and revokes their refresh tokens.

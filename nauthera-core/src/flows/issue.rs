@@ -171,7 +171,7 @@ impl<S: Storage, C: Cache> Provider<S, C> {
             None => keys.default_signer()?,
         };
         let now = self.now();
-        let mut claims = grant.user.claims_for(grant.scope);
+        let mut claims = self.released_claims(grant.user, grant.scope).await?;
         let client_id = grant.client.client_id.as_str();
         let standard = serde_json::json!({
             "iss": self.config.issuer_str(),

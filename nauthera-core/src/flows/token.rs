@@ -290,10 +290,15 @@ impl<S: Storage, C: Cache> Provider<S, C> {
     ) -> Result<(), Error> {
         tracing::warn!(target: "nauthera::audit", grant_id = %grant_id, reason, "grant revoked");
         self.storage.revoke_refresh_family(grant_id).await?;
+        self.revoke_access_tokens_of(grant_id).await
+    }
+
+    /// Revokes every access token issued from the grant (they are stateless, so the revocation is remembered
+    /// until the last of them would have expired).
+    pub(crate) async fn revoke_access_tokens_of(&self, grant_id: &GrantId) -> Result<(), Error> {
         let until = self.revocation_horizon();
         self.record_revocation(&RevocationKey::Grant(grant_id.clone()), until)
-            .await?;
-        Ok(())
+            .await
     }
 
     /// How long a grant revocation must be remembered: until any access token of it has expired.

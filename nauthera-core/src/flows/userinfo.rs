@@ -47,7 +47,7 @@ impl<S: Storage, C: Cache> Provider<S, C> {
             .find_user(&Subject::new(claims.sub.clone()))
             .await?
             .ok_or(UserInfoError::InvalidToken)?;
-        let mut out = user.claims_for(&claims.scope);
+        let mut out = self.released_claims(&user, &claims.scope).await?;
         out.insert("sub".to_owned(), claims.sub.into());
         Ok(out)
     }

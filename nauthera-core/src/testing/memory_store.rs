@@ -6,14 +6,15 @@
 //! require of the race-deciding methods (`redeem_code`, `rotate_refresh_token`, `insert_key_if_none_active`,
 //! `insert_secret_if_none_active`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Mutex, MutexGuard};
 
 use crate::client::Client;
 use crate::keys::{Algorithm, StoredKey, StoredSecret};
+use crate::people::{Group, Page, Preferences};
 use crate::secret::TokenDigest;
 use crate::storage::{
-    ClientStore, CodeRecord, CodeStore, ConsentStore, KeyStore, PurgeStore, RefreshTokenRecord,
+    ClientStore, CodeRecord, CodeStore, KeyStore, PurgeStore, RefreshTokenRecord,
     RefreshTokenStore, RevocationKey, RevocationStore, UserStore,
 };
 use crate::types::{ClientId, GrantId, Scope, Subject};
@@ -22,13 +23,21 @@ use crate::{StorageError, StorageErrorKind, UnixTime};
 
 /// Everything the provider stores.
 #[derive(Default)]
-struct State {
+pub(super) struct State {
     clients: BTreeMap<String, Client>,
-    users: BTreeMap<String, User>,
+    /// By subject.
+    pub(super) users: BTreeMap<String, User>,
     codes: HashMap<String, CodeRecord>,
-    refresh_tokens: HashMap<String, RefreshTokenRecord>,
+    pub(super) refresh_tokens: HashMap<String, RefreshTokenRecord>,
     revocations: HashMap<String, UnixTime>,
-    consents: HashMap<(String, String), Scope>,
+    /// By (subject, client id), ordered so a user's consents list by client id.
+    pub(super) consents: BTreeMap<(String, String), (Scope, UnixTime)>,
+    /// By group id.
+    pub(super) groups: BTreeMap<String, Group>,
+    /// (group id, subject) pairs.
+    pub(super) members: BTreeSet<(String, String)>,
+    /// By subject.
+    pub(super) preferences: HashMap<String, Preferences>,
     keys: Vec<StoredKey>,
     secrets: Vec<StoredSecret>,
 }
@@ -51,7 +60,7 @@ impl MemoryStore {
         Self::default()
     }
 
-    fn state(&self) -> Result<MutexGuard<'_, State>, StorageError> {
+    pub(super) fn state(&self) -> Result<MutexGuard<'_, State>, StorageError> {
         self.state.lock().map_err(|_| {
             StorageError::new(StorageErrorKind::Other, "a previous operation panicked")
         })
@@ -120,13 +129,16 @@ impl UserStore for MemoryStore {
         state
             .refresh_tokens
             .retain(|_, token| token.subject != *subject);
+        state
+            .members
+            .retain(|(_, member)| member != subject.as_str());
+        state.preferences.remove(subject.as_str());
         Ok(existed)
     }
 
-    async fn list_users(&self) -> Result<Vec<User>, StorageError> {
-        let mut users: Vec<User> = self.state()?.users.values().cloned().collect();
-        users.sort_by(|a, b| a.username.cmp(&b.username));
-        Ok(users)
+    async fn list_users(&self, page: &Page) -> Result<Vec<User>, StorageError> {
+        let state = self.state()?;
+        Ok(page_of(state.users.values(), page, |user| &user.username))
     }
 }
 
@@ -233,29 +245,6 @@ impl RevocationStore for MemoryStore {
     }
 }
 
-impl ConsentStore for MemoryStore {
-    async fn find_consent(
-        &self,
-        subject: &Subject,
-        client_id: &ClientId,
-    ) -> Result<Option<Scope>, StorageError> {
-        let key = (subject.as_str().to_owned(), client_id.as_str().to_owned());
-        Ok(self.state()?.consents.get(&key).cloned())
-    }
-
-    async fn upsert_consent(
-        &self,
-        subject: &Subject,
-        client_id: &ClientId,
-        scope: &Scope,
-        _now: UnixTime,
-    ) -> Result<(), StorageError> {
-        let key = (subject.as_str().to_owned(), client_id.as_str().to_owned());
-        self.state()?.consents.insert(key, scope.clone());
-        Ok(())
-    }
-}
-
 impl KeyStore for MemoryStore {
     async fn list_keys(&self) -> Result<Vec<StoredKey>, StorageError> {
         Ok(self.state()?.keys.clone())
@@ -341,4 +330,21 @@ impl PurgeStore for MemoryStore {
         let after = state.codes.len() + state.refresh_tokens.len() + state.revocations.len();
         Ok(u64::try_from(before - after).unwrap_or(u64::MAX))
     }
+}
+
+/// One page of `items`, ordered by `name`: those after `page.after`, at most `page.size()` of them.
+pub(super) fn page_of<'a, T: Clone + 'a>(
+    items: impl Iterator<Item = &'a T>,
+    page: &Page,
+    name: impl Fn(&T) -> &str,
+) -> Vec<T> {
+    let mut items: Vec<&T> = items
+        .filter(|item| page.after.as_deref().is_none_or(|after| name(item) > after))
+        .collect();
+    items.sort_by(|a, b| name(a).cmp(name(b)));
+    items
+        .into_iter()
+        .take(page.size() as usize)
+        .cloned()
+        .collect()
 }

@@ -3,6 +3,7 @@
 //!
 //! Core's flows never wait on I/O of their own, so `block_on` can drive them without an async runtime.
 
+mod memory_people;
 mod memory_store;
 
 use std::future::Future;

@@ -11,6 +11,9 @@ pub(crate) fn query(error: DieselError) -> StorageError {
         DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
             StorageErrorKind::Conflict
         }
+        DieselError::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => {
+            StorageErrorKind::NotFound
+        }
         DieselError::DatabaseError(
             DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
             _,

@@ -7,6 +7,7 @@ use diesel::{
     SelectableHelper as _,
 };
 use diesel_async::RunQueryDsl as _;
+use nauthera_core::people::Page;
 use nauthera_core::storage::UserStore;
 use nauthera_core::types::Subject;
 use nauthera_core::user::{PasswordHash, User};
@@ -17,7 +18,7 @@ use crate::schema::{consents, refresh_tokens, users};
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = users)]
-struct UserRow {
+pub(super) struct UserRow {
     subject: String,
     username: String,
     password_hash: String,
@@ -27,7 +28,7 @@ struct UserRow {
 }
 
 impl UserRow {
-    fn into_user(self) -> Result<User, StorageError> {
+    pub(super) fn into_user(self) -> Result<User, StorageError> {
         let mut user = User::new(
             Subject::new(self.subject),
             self.username,
@@ -115,11 +116,15 @@ impl UserStore for DieselStore {
         Ok(deleted > 0)
     }
 
-    async fn list_users(&self) -> Result<Vec<User>, StorageError> {
+    async fn list_users(&self, page: &Page) -> Result<Vec<User>, StorageError> {
+        // Usernames are never empty, so "after the empty string" is the first page.
+        let after = page.after.as_deref().unwrap_or("");
         with_connection!(self, |conn| {
             users::table
+                .filter(users::username.gt(after))
                 .select(UserRow::as_select())
                 .order(users::username.asc())
+                .limit(i64::from(page.size()))
                 .load(conn)
                 .await
         })

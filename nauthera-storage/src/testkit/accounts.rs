@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use nauthera_core::Storage;
+use nauthera_core::people::Page;
 use nauthera_core::storage::RefreshTokenRecord;
 use nauthera_core::types::{ClientId, Scope, Subject};
 
@@ -31,7 +32,10 @@ pub async fn user_status<S: Storage>(store: Arc<S>) {
         store.find_user_by_username("alice").await.unwrap().as_ref(),
         Some(&alice)
     );
-    assert_eq!(store.list_users().await.unwrap(), vec![alice.clone()]);
+    assert_eq!(
+        store.list_users(&Page::default()).await.unwrap(),
+        vec![alice.clone()]
+    );
 
     let mut enabled = alice.clone();
     enabled.disabled = false;
@@ -91,7 +95,10 @@ pub async fn user_delete<S: Storage>(store: Arc<S>) {
     );
     assert_eq!(store.find_user(&alice.subject).await.unwrap(), None);
     assert_eq!(store.find_user_by_username("alice").await.unwrap(), None);
-    assert_eq!(store.list_users().await.unwrap(), vec![bob.clone()]);
+    assert_eq!(
+        store.list_users(&Page::default()).await.unwrap(),
+        vec![bob.clone()]
+    );
     for client_id in [&first_client, &second_client] {
         assert_eq!(
             store.find_consent(&alice.subject, client_id).await.unwrap(),

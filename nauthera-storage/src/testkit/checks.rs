@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use nauthera_core::keys::Algorithm;
+use nauthera_core::people::Page;
 use nauthera_core::secret::TokenDigest;
 use nauthera_core::storage::RevocationKey;
 use nauthera_core::types::{ClientId, GrantId, Scope, SessionId, Subject};
@@ -84,7 +85,7 @@ pub async fn user_crud<S: Storage>(store: Arc<S>) {
         Some(bob.clone())
     );
     assert_eq!(
-        store.list_users().await.unwrap(),
+        store.list_users(&Page::default()).await.unwrap(),
         vec![alice.clone(), bob.clone()],
         "list_users is ordered by username"
     );
@@ -103,7 +104,7 @@ pub async fn user_crud<S: Storage>(store: Arc<S>) {
         Some(renamed.clone())
     );
     assert_eq!(
-        store.list_users().await.unwrap(),
+        store.list_users(&Page::default()).await.unwrap(),
         vec![bob.clone(), renamed]
     );
 

@@ -26,6 +26,7 @@
 mod accounts;
 mod checks;
 mod fixtures;
+mod people;
 mod secrets;
 
 use std::any::Any;
@@ -39,6 +40,9 @@ pub use checks::{
     client_crud, code_concurrent_redeem, code_single_use, consent_upsert_find,
     key_first_start_race, key_lifecycle, refresh_concurrent_rotation, refresh_family_revocation,
     refresh_rotation, revocations, user_crud,
+};
+pub use people::{
+    consent_revocation, group_memberships, preferences_round_trip, user_delete_people, users_paged,
 };
 pub use secrets::{secret_first_start_race, secret_lifecycle};
 
@@ -141,6 +145,11 @@ where
         key_first_start_race,
         secret_lifecycle,
         secret_first_start_race,
+        group_memberships,
+        user_delete_people,
+        preferences_round_trip,
+        users_paged,
+        consent_revocation,
     );
 }
 
@@ -171,6 +180,11 @@ macro_rules! storage_conformance {
             key_first_start_race,
             secret_lifecycle,
             secret_first_start_race,
+            group_memberships,
+            user_delete_people,
+            preferences_round_trip,
+            users_paged,
+            consent_revocation,
         );
     };
     (@checks ($make:expr) $($check:ident),* $(,)?) => {

@@ -86,7 +86,10 @@ async fn user_client_and_key_subcommands_change_the_store() {
     .await
     .unwrap();
     let provider = nauthera_server::provider(&config).await.unwrap();
-    let users = provider.list_users().await.unwrap();
+    let users = provider
+        .list_users(&nauthera_core::people::Page::default())
+        .await
+        .unwrap();
     let carol = users
         .iter()
         .find(|user| user.username == "carol")

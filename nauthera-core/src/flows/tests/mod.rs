@@ -3,6 +3,7 @@
 
 mod accounts;
 mod client_auth;
+mod people;
 mod sign_in;
 mod tokens;
 

@@ -4,11 +4,16 @@
 //! Every method is one atomic operation. Methods that decide races (`redeem_code`, `rotate_refresh_token`,
 //! `insert_key_if_none_active`, `insert_secret_if_none_active`) must be atomic across processes sharing the backend.
 
+mod people;
+
 use std::future::Future;
+
+pub use people::{GroupStore, PreferenceStore};
 
 use crate::client::Client;
 use crate::error::StorageError;
 use crate::keys::{Algorithm, StoredKey, StoredSecret};
+use crate::people::{Consent, Page};
 use crate::pkce::CodeChallenge;
 use crate::secret::TokenDigest;
 use crate::time::UnixTime;
@@ -50,14 +55,17 @@ pub trait UserStore: Send + Sync {
     ) -> impl Future<Output = Result<Option<User>, StorageError>> + Send;
     /// Inserts or replaces a user (keyed by subject; usernames are unique).
     fn upsert_user(&self, user: &User) -> impl Future<Output = Result<(), StorageError>> + Send;
-    /// In one transaction: deletes the user with this subject and everything that is theirs (consents and
-    /// refresh tokens). Returns whether the user existed.
+    /// In one transaction: deletes the user with this subject and everything that is theirs (consents, refresh
+    /// tokens, group memberships and preferences). Returns whether the user existed.
     fn delete_user(
         &self,
         subject: &Subject,
     ) -> impl Future<Output = Result<bool, StorageError>> + Send;
-    /// Every user, ordered by username.
-    fn list_users(&self) -> impl Future<Output = Result<Vec<User>, StorageError>> + Send;
+    /// One page of the users, ordered by username (`page.after` is a username).
+    fn list_users(
+        &self,
+        page: &Page,
+    ) -> impl Future<Output = Result<Vec<User>, StorageError>> + Send;
 }
 
 /// An authorization code as stored: only its digest, and everything it is bound to.
@@ -231,6 +239,19 @@ pub trait ConsentStore: Send + Sync {
         scope: &Scope,
         now: UnixTime,
     ) -> impl Future<Output = Result<(), StorageError>> + Send;
+    /// Every consent the user has given, ordered by client id.
+    fn list_consents(
+        &self,
+        subject: &Subject,
+    ) -> impl Future<Output = Result<Vec<Consent>, StorageError>> + Send;
+    /// In one transaction: deletes the user's consent for the client and revokes every refresh-token family of
+    /// that user and client. Returns `None` when there was no consent, else the grants whose families were
+    /// revoked (their access tokens are revoked by the caller).
+    fn revoke_consent(
+        &self,
+        subject: &Subject,
+        client_id: &ClientId,
+    ) -> impl Future<Output = Result<Option<Vec<GrantId>>, StorageError>> + Send;
 }
 
 /// Signing keys and server secrets.
@@ -281,6 +302,8 @@ pub trait PurgeStore: Send + Sync {
 pub trait Storage:
     ClientStore
     + UserStore
+    + GroupStore
+    + PreferenceStore
     + CodeStore
     + RefreshTokenStore
     + RevocationStore
@@ -294,6 +317,8 @@ pub trait Storage:
 impl<T> Storage for T where
     T: ClientStore
         + UserStore
+        + GroupStore
+        + PreferenceStore
         + CodeStore
         + RefreshTokenStore
         + RevocationStore
