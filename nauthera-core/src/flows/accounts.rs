@@ -18,7 +18,8 @@ use crate::user::{User, UserClaims};
 impl<S: Storage, C: Cache> Provider<S, C> {
     /// Creates the user `username`, or updates their claims and password. A changed password ends the user's
     /// sessions and revokes their refresh tokens; nothing is written when nothing changed (the reference server
-    /// applies its configured users this way at every start). The account's enabled state is kept.
+    /// applies its configured users this way at every start). The account's enabled state is kept, and so are
+    /// its attributes when `claims` carries none.
     ///
     /// # Errors
     /// Storage failures; [`Error::Overloaded`] when no password-hashing worker is free in time.
@@ -26,9 +27,15 @@ impl<S: Storage, C: Cache> Provider<S, C> {
         &self,
         username: &str,
         password: &Password,
-        claims: UserClaims,
+        mut claims: UserClaims,
     ) -> Result<User, Error> {
         let existing = self.storage.find_user_by_username(username).await?;
+        // Attributes set since (by `user set` or the admin API) stay unless the caller brings its own.
+        if let Some(user) = &existing
+            && claims.attributes.is_empty()
+        {
+            claims.attributes.clone_from(&user.claims.attributes);
+        }
         let same_password = match &existing {
             Some(user) => {
                 self.password_hasher

@@ -38,7 +38,7 @@ auth_method = "client_secret_basic"
 redirect_uris = ["http://127.0.0.1:9000/callback"]
 post_logout_redirect_uris = ["http://127.0.0.1:9000/logged-out"]
 grant_types = ["authorization_code", "refresh_token", "client_credentials"]
-scope = "openid profile email offline_access api:read"
+scope = "openid profile email offline_access groups api:read"
 
 [[clients]]
 client_id = "poster"

@@ -18,6 +18,8 @@ mod hygiene;
 mod limits;
 mod logs;
 mod negative;
+mod people;
+mod people_cli;
 mod postgres;
 mod replicas;
 mod rp;
