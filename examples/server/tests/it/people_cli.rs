@@ -20,66 +20,13 @@ fn group(command: GroupCommand) -> Command {
     Command::Group(command)
 }
 
-/// Runs the group and profile commands against the store `storage` names, and checks what they wrote.
-async fn group_commands_change_the_store(storage: &str) {
-    let config = config_on(storage);
-    for name in ["staff", "admins"] {
-        administer(
-            &config,
-            group(GroupCommand::Add {
-                name: name.into(),
-                description: Some(format!("the {name}")),
-            }),
-        )
-        .await
-        .unwrap();
-    }
-    let duplicate = administer(
-        &config,
-        group(GroupCommand::Add {
-            name: "staff".into(),
-            description: None,
-        }),
-    )
-    .await;
-    assert!(
-        duplicate.unwrap_err().to_string().contains("exists"),
-        "a taken name is refused with a message"
-    );
-    for (name, username) in [("staff", "alice"), ("staff", "bob"), ("admins", "alice")] {
-        administer(
-            &config,
-            group(GroupCommand::AddMember {
-                name: name.into(),
-                username: username.into(),
-            }),
-        )
-        .await
-        .unwrap();
-    }
-    let missing = administer(
-        &config,
-        group(GroupCommand::AddMember {
-            name: "staff".into(),
-            username: "nobody".into(),
-        }),
-    )
-    .await;
-    assert_eq!(missing.unwrap_err().to_string(), "no user nobody");
-    administer(
-        &config,
-        group(GroupCommand::RemoveMember {
-            name: "staff".into(),
-            username: "bob".into(),
-        }),
-    )
-    .await
-    .unwrap();
+/// `user add` and `user set` on a new user `carol`, and attributes on the configured user `alice`.
+async fn set_profiles(config: &ServerConfig) {
     let dir = tempfile::tempdir().unwrap();
     let password = dir.path().join("carol-password");
     std::fs::write(&password, "carol-password\n").unwrap();
     administer(
-        &config,
+        config,
         Command::User(UserCommand::Add {
             username: "carol".into(),
             password_file: Some(password),
@@ -90,7 +37,7 @@ async fn group_commands_change_the_store(storage: &str) {
     .await
     .unwrap();
     administer(
-        &config,
+        config,
         Command::User(UserCommand::Set(UserSet {
             username: "carol".into(),
             name: Some("Carol C.".into()),
@@ -104,7 +51,7 @@ async fn group_commands_change_the_store(storage: &str) {
     .await
     .unwrap();
     administer(
-        &config,
+        config,
         Command::User(UserCommand::Set(UserSet {
             username: "alice".into(),
             name: None,
@@ -117,6 +64,69 @@ async fn group_commands_change_the_store(storage: &str) {
     )
     .await
     .unwrap();
+}
+
+/// `group add`, `add-member` and `remove-member`: staff holds alice, admins holds alice; refusals have messages.
+async fn create_groups(config: &ServerConfig) {
+    for name in ["staff", "admins"] {
+        administer(
+            config,
+            group(GroupCommand::Add {
+                name: name.into(),
+                description: Some(format!("the {name}")),
+            }),
+        )
+        .await
+        .unwrap();
+    }
+    let duplicate = administer(
+        config,
+        group(GroupCommand::Add {
+            name: "staff".into(),
+            description: None,
+        }),
+    )
+    .await;
+    assert!(
+        duplicate.unwrap_err().to_string().contains("exists"),
+        "a taken name is refused with a message"
+    );
+    for (name, username) in [("staff", "alice"), ("staff", "bob"), ("admins", "alice")] {
+        administer(
+            config,
+            group(GroupCommand::AddMember {
+                name: name.into(),
+                username: username.into(),
+            }),
+        )
+        .await
+        .unwrap();
+    }
+    let missing = administer(
+        config,
+        group(GroupCommand::AddMember {
+            name: "staff".into(),
+            username: "nobody".into(),
+        }),
+    )
+    .await;
+    assert_eq!(missing.unwrap_err().to_string(), "no user nobody");
+    administer(
+        config,
+        group(GroupCommand::RemoveMember {
+            name: "staff".into(),
+            username: "bob".into(),
+        }),
+    )
+    .await
+    .unwrap();
+}
+
+/// Runs the group and profile commands against the store `storage` names, and checks what they wrote.
+async fn group_commands_change_the_store(storage: &str) {
+    let config = config_on(storage);
+    create_groups(&config).await;
+    set_profiles(&config).await;
     for command in [
         group(GroupCommand::List),
         group(GroupCommand::Show {
