@@ -7,7 +7,6 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 use nauthera_core::client::{Client, ClientAuthMethod, GrantType};
 use nauthera_core::flows::admin::{ClientSecretChange, Ownership};
-use nauthera_core::people::Page;
 use nauthera_core::registration::{ClientRegistration, DEFAULT_CLIENT_SCOPE, SecretProvision};
 use nauthera_core::secret::Password;
 use nauthera_core::types::RedirectUri;
@@ -253,23 +252,18 @@ async fn administer_users(
             println!("user {} (sub {})", user.username, user.subject);
         }
         UserCommand::List => {
-            let mut page = Page::default();
-            loop {
-                let users = provider.list_users(&page).await?;
-                for user in &users {
-                    println!(
-                        "{}\t{}\t{}",
-                        user.username,
-                        user.subject,
-                        account_state(user.disabled)
-                    );
-                }
-                match users.last() {
-                    Some(last) if users.len() == page.size() as usize => {
-                        page = Page::after(last.username.clone(), 0);
-                    }
-                    _ => break,
-                }
+            let users = crate::people_cli::every_page(
+                |page| async move { Ok(provider.list_users(&page).await?) },
+                |user| user.username.clone(),
+            )
+            .await?;
+            for user in users {
+                println!(
+                    "{}\t{}\t{}",
+                    user.username,
+                    user.subject,
+                    account_state(user.disabled)
+                );
             }
         }
         UserCommand::Set(args) => crate::people_cli::set_user(provider, &args).await?,

@@ -1,6 +1,7 @@
 //! `group` and the people parts of `user` (`set`, `consents`, `revoke-consent`) against the configured store:
 //! each parses its arguments, calls one core flow and prints the outcome.
 
+use std::future::Future;
 use std::path::PathBuf;
 
 use clap::Subcommand;
@@ -126,22 +127,17 @@ pub(crate) async fn administer_groups(
             println!("group {name} created");
         }
         GroupCommand::List => {
-            let mut page = Page::default();
-            loop {
-                let groups = provider.list_groups(&page).await?;
-                for group in &groups {
-                    println!(
-                        "{}\t{}",
-                        group.name,
-                        group.description.as_deref().unwrap_or("")
-                    );
-                }
-                match groups.last() {
-                    Some(last) if groups.len() == page.size() as usize => {
-                        page = Page::after(last.name.clone(), 0);
-                    }
-                    _ => break,
-                }
+            let groups = every_page(
+                |page| async move { Ok(provider.list_groups(&page).await?) },
+                |group| group.name.clone(),
+            )
+            .await?;
+            for group in groups {
+                println!(
+                    "{}\t{}",
+                    group.name,
+                    group.description.as_deref().unwrap_or("")
+                );
             }
         }
         GroupCommand::Show { name } => {
@@ -154,21 +150,19 @@ pub(crate) async fn administer_groups(
                 group.name,
                 group.description.as_deref().unwrap_or("")
             );
-            let mut page = Page::default();
-            loop {
-                let members = provider
-                    .list_group_members(&name, &page)
-                    .await
-                    .map_err(refused)?;
-                for member in &members {
-                    println!("member\t{}", member.username);
-                }
-                match members.last() {
-                    Some(last) if members.len() == page.size() as usize => {
-                        page = Page::after(last.username.clone(), 0);
-                    }
-                    _ => break,
-                }
+            let name = &name;
+            let members = every_page(
+                |page| async move {
+                    provider
+                        .list_group_members(name, &page)
+                        .await
+                        .map_err(refused)
+                },
+                |member| member.username.clone(),
+            )
+            .await?;
+            for member in members {
+                println!("member\t{}", member.username);
             }
         }
         GroupCommand::Delete { name } => {
@@ -199,6 +193,31 @@ pub(crate) async fn administer_groups(
         }
     }
     Ok(())
+}
+
+/// Every item of a list the store pages through: `fetch` reads one page, `name` is what the next starts after.
+pub(crate) async fn every_page<T, F, Fut>(
+    mut fetch: F,
+    name: impl Fn(&T) -> String,
+) -> Result<Vec<T>, ServerError>
+where
+    F: FnMut(Page) -> Fut,
+    Fut: Future<Output = Result<Vec<T>, ServerError>>,
+{
+    let mut all = Vec::new();
+    let mut page = Page::default();
+    loop {
+        let items = fetch(page.clone()).await?;
+        let next = items
+            .last()
+            .filter(|_| items.len() == page.size() as usize)
+            .map(&name);
+        all.extend(items);
+        match next {
+            Some(after) => page = Page::after(after, 0),
+            None => return Ok(all),
+        }
+    }
 }
 
 /// `user set`: applies the profile change and prints the user.

@@ -4,7 +4,7 @@ use openidconnect::core::CoreUserInfoClaims;
 use openidconnect::{OAuth2TokenResponse, RefreshToken, TokenResponse};
 
 use crate::harness::{ALICE, Browser, TestServer, http_client};
-use crate::rp::{Rp, alice_code, code_of};
+use crate::rp::{Rp, alice_code, code_of, jwt_payload};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn confidential_client_completes_code_flow_userinfo_and_refresh_rotation() {
@@ -34,13 +34,7 @@ async fn confidential_client_completes_code_flow_userinfo_and_refresh_rotation()
         claims.authorized_party().map(|azp| azp.as_str()),
         Some("web")
     );
-    let id_token = tokens.id_token().unwrap().to_string();
-    let payload = id_token.split('.').nth(1).unwrap();
-    let raw: serde_json::Value = serde_json::from_slice(
-        &base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, payload)
-            .unwrap(),
-    )
-    .unwrap();
+    let raw = jwt_payload(&tokens.id_token().unwrap().to_string());
     assert!(raw["sid"].is_string(), "sid claim: {raw}");
 
     let userinfo: CoreUserInfoClaims = rp

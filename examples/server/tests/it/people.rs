@@ -5,7 +5,7 @@ use openidconnect::{AdditionalClaims, OAuth2TokenResponse, TokenResponse, UserIn
 use serde::{Deserialize, Serialize};
 
 use crate::harness::{Browser, TestServer, http_client};
-use crate::rp::{Rp, alice_code, submit_login};
+use crate::rp::{Rp, alice_code, jwt_payload, submit_login};
 
 /// The `groups` claim, which the relying party library does not know.
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -15,15 +15,10 @@ struct Groups {
 
 impl AdditionalClaims for Groups {}
 
-/// The `groups` claim of an ID token's payload (already validated by the relying party).
+/// The `groups` claim of an ID token (already validated by the relying party).
 fn id_token_groups(id_token: &str) -> Option<Vec<String>> {
-    let payload = id_token.split('.').nth(1).unwrap();
-    let raw: serde_json::Value = serde_json::from_slice(
-        &base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, payload)
-            .unwrap(),
-    )
-    .unwrap();
-    raw.get("groups")
+    jwt_payload(id_token)
+        .get("groups")
         .map(|groups| serde_json::from_value(groups.clone()).unwrap())
 }
 

@@ -342,3 +342,14 @@ pub(crate) fn code_of(reply: &Reply, pending: &Pending, issuer: &str) -> String 
         .cloned()
         .unwrap_or_else(|| panic!("no code: {params:?}"))
 }
+
+/// The payload of a JWT (an ID token the relying party already validated) as JSON, to read claims the library
+/// does not model.
+pub(crate) fn jwt_payload(jwt: &str) -> serde_json::Value {
+    let payload = jwt.split('.').nth(1).unwrap();
+    serde_json::from_slice(
+        &base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, payload)
+            .unwrap(),
+    )
+    .unwrap()
+}
