@@ -37,6 +37,9 @@ pub struct ProviderConfig {
     pub throttle: ThrottleConfig,
     /// How password hashing is bounded.
     pub password_hashing: PasswordHashingConfig,
+    /// The languages the pages speak (BCP 47 tags, advertised as `ui_locales_supported`); the first is the
+    /// default. An adapter offers only languages it has messages for.
+    pub ui_locales: Vec<String>,
 }
 
 impl ProviderConfig {
@@ -71,7 +74,13 @@ impl ProviderConfig {
             session_lifetime: Duration::from_secs(12 * 3600),
             throttle: ThrottleConfig::default(),
             password_hashing: PasswordHashingConfig::default(),
+            ui_locales: vec!["en".to_owned(), "de".to_owned()],
         })
+    }
+
+    /// The default language of the pages: the first of [`ui_locales`](Self::ui_locales), else `en`.
+    pub fn default_locale(&self) -> &str {
+        self.ui_locales.first().map_or("en", String::as_str)
     }
 
     /// The issuer exactly as it appears in `iss` (no trailing slash).

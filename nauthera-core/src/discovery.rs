@@ -29,6 +29,8 @@ pub mod paths {
     pub const LOGIN: &str = "/login";
     /// Consent form target.
     pub const CONSENT: &str = "/consent";
+    /// The end-user's account pages.
+    pub const ACCOUNT: &str = "/account";
     /// Liveness probe.
     pub const LIVENESS: &str = "/healthz";
     /// Readiness probe.
@@ -72,6 +74,7 @@ pub fn document(config: &ProviderConfig, keys: &KeySet) -> Value {
             "email", "email_verified", "groups"
         ],
         "prompt_values_supported": ["none", "login", "consent"],
+        "ui_locales_supported": config.ui_locales,
         "authorization_response_iss_parameter_supported": true,
         "claims_parameter_supported": false,
         "request_parameter_supported": false,

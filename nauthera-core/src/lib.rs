@@ -29,6 +29,7 @@ pub mod error;
 pub mod factor;
 pub mod flows;
 pub mod keys;
+pub mod locale;
 pub mod messages;
 pub mod password;
 pub mod people;

@@ -68,6 +68,20 @@ pub struct Interaction {
     pub authenticated_in: Option<SessionId>,
     /// When the interaction expires.
     pub exp: UnixTime,
+    /// Where a successful sign-in leads.
+    #[serde(default)]
+    pub destination: Destination,
+}
+
+/// Where a sign-in leads once it succeeds.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Eq, PartialEq, Serialize)]
+#[non_exhaustive]
+pub enum Destination {
+    /// On with the authorization request in `params`.
+    #[default]
+    Authorization,
+    /// To the end-user's account pages.
+    Account,
 }
 
 /// The HMAC-SHA-256 keys that sign session cookies, interactions and CSRF tokens, shared by all replicas.
@@ -356,6 +370,7 @@ mod tests {
             params: AuthorizationParams::default(),
             authenticated_in: None,
             exp: UnixTime(100),
+            destination: Destination::Authorization,
         };
         let interaction_token = key.sign_interaction(&interaction).unwrap();
         assert!(

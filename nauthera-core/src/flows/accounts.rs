@@ -169,7 +169,7 @@ impl<S: Storage, C: Cache> Provider<S, C> {
         Ok(())
     }
 
-    async fn save_user(&self, user: &User) -> Result<(), Error> {
+    pub(crate) async fn save_user(&self, user: &User) -> Result<(), Error> {
         self.storage.upsert_user(user).await?;
         self.invalidate_user(&user.subject).await;
         Ok(())

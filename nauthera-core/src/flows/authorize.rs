@@ -6,12 +6,13 @@ use url::Url;
 
 use crate::cache::Cache;
 use crate::client::{Client, GrantType};
+use crate::discovery::paths;
 use crate::error::{Error, ErrorCode};
 use crate::pkce::CodeChallenge;
 use crate::provider::Provider;
 use crate::random::{identifier, opaque_token};
 use crate::secret::AuthorizationCode;
-use crate::session::{BrowserSession, Interaction};
+use crate::session::{BrowserSession, Destination, Interaction};
 use crate::storage::{CodeRecord, Storage};
 use crate::types::{ClientId, GrantId, OPENID, RedirectUri, Scope};
 
@@ -66,6 +67,10 @@ pub struct Prompt {
     pub scope: Scope,
     /// A username to prefill (`login_hint`).
     pub login_hint: Option<String>,
+    /// The request's `ui_locales`, for the page's language.
+    pub ui_locales: Option<String>,
+    /// Where signing in leads: a client (named by `client_name`) or the account pages.
+    pub destination: Destination,
     /// The signed interaction for the form's hidden field.
     pub interaction: String,
 }
@@ -333,13 +338,66 @@ impl<S: Storage, C: Cache> Provider<S, C> {
             params: params.clone(),
             authenticated_in,
             exp: self.now().plus(INTERACTION_LIFETIME),
+            destination: Destination::Authorization,
         };
         Ok(Prompt {
             client_name: validated.client.client_name.clone(),
             scope: request.scope,
             login_hint: params.login_hint.clone(),
+            ui_locales: params.ui_locales.clone(),
+            destination: Destination::Authorization,
             interaction: self.session_keys().sign_interaction(&interaction)?,
         })
+    }
+
+    /// The login page of the account pages (no client involved): a successful sign-in leads to them.
+    ///
+    /// # Errors
+    /// When the interaction cannot be signed.
+    pub fn account_sign_in(&self, ui_locales: Option<String>) -> Result<Prompt, Error> {
+        let params = AuthorizationParams {
+            ui_locales: ui_locales.clone(),
+            ..AuthorizationParams::default()
+        };
+        let interaction = Interaction {
+            params,
+            authenticated_in: None,
+            exp: self.now().plus(INTERACTION_LIFETIME),
+            destination: Destination::Account,
+        };
+        Ok(Prompt {
+            client_name: String::new(),
+            scope: Scope::default(),
+            login_hint: None,
+            ui_locales,
+            destination: Destination::Account,
+            interaction: self.session_keys().sign_interaction(&interaction)?,
+        })
+    }
+
+    /// What an opened interaction leads to with `context`: the authorization request goes on, or the account
+    /// pages open (their login page again while there is no session).
+    ///
+    /// # Errors
+    /// As [`authorize`](Self::authorize).
+    pub(crate) async fn continue_interaction(
+        &self,
+        interaction: &Interaction,
+        context: AuthorizeContext,
+    ) -> Result<AuthorizeOutcome, Error> {
+        match interaction.destination {
+            Destination::Authorization => self.authorize(&interaction.params, context).await,
+            Destination::Account => match context.session {
+                Some(_) => {
+                    let account = Url::parse(&self.config.endpoint(paths::ACCOUNT))
+                        .map_err(|_| Error::invalid_request("the issuer is not a URL"))?;
+                    Ok(AuthorizeOutcome::Redirect(account))
+                }
+                None => self
+                    .account_sign_in(interaction.params.ui_locales.clone())
+                    .map(AuthorizeOutcome::Login),
+            },
+        }
     }
 
     async fn issue_code(

@@ -1,5 +1,6 @@
 //! The endpoint flows, each a set of methods on [`crate::Provider`].
 
+pub mod account;
 pub mod accounts;
 pub mod admin;
 pub mod authorize;

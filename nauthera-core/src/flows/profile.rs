@@ -15,8 +15,7 @@ impl<S: Storage, C: Cache> Provider<S, C> {
     pub async fn update_user(&self, username: &str, update: UserUpdate) -> Result<User, Error> {
         let mut user = self.existing_user(username).await?;
         update.apply(&mut user.claims, self.now())?;
-        self.storage.upsert_user(&user).await?;
-        self.invalidate_user(&user.subject).await;
+        self.save_user(&user).await?;
         tracing::info!(target: "nauthera::audit", username, sub = %user.subject, "profile updated");
         Ok(user)
     }

@@ -152,7 +152,7 @@ impl<S: Storage, C: Cache> Provider<S, C> {
             authenticated_now: true,
             consent: None,
         };
-        let next = self.authorize(&interaction.params, context).await?;
+        let next = self.continue_interaction(&interaction, context).await?;
         Ok(SignInOutcome::SignedIn {
             session,
             session_cookie,
@@ -187,7 +187,7 @@ impl<S: Storage, C: Cache> Provider<S, C> {
         failure: SignInFailure,
     ) -> Result<SignInOutcome, Error> {
         let next = self
-            .authorize(&interaction.params, AuthorizeContext::default())
+            .continue_interaction(interaction, AuthorizeContext::default())
             .await?;
         Ok(SignInOutcome::Retry { next, failure })
     }

@@ -1,6 +1,7 @@
 //! Data-driven tests of the flows over the in-memory store and a fixed clock: no socket, no database, no async
 //! runtime. End-to-end tests (examples/server/tests) prove the wiring; these prove the rules.
 
+mod account;
 mod accounts;
 mod client_auth;
 mod people;
