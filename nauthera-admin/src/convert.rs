@@ -3,9 +3,10 @@
 //! strings as "unset", which is all proto3 can say) and the answers back into messages.
 
 use nauthera_core::client::{Client, ClientAuthMethod, GrantType};
+use nauthera_core::people::{Consent, Group, Page};
 use nauthera_core::registration::{ClientRegistration, SecretProvision};
 use nauthera_core::types::ClientId;
-use nauthera_core::user::User;
+use nauthera_core::user::{User, UserUpdate};
 use tonic::Status;
 
 use crate::proto;
@@ -24,6 +25,51 @@ pub(crate) fn username(value: &str) -> Result<&str, Status> {
         return Err(Status::invalid_argument("username is required"));
     }
     Ok(value)
+}
+
+/// The group name a request names: present (whether such a group exists, and whether a new name is valid, is
+/// core's answer).
+pub(crate) fn group_name(value: &str) -> Result<&str, Status> {
+    if value.is_empty() {
+        return Err(Status::invalid_argument("name is required"));
+    }
+    Ok(value)
+}
+
+/// The page a request asks for: an empty `after` is the first page.
+pub(crate) fn page(after: String, limit: u32) -> Page {
+    Page {
+        after: non_empty(&after),
+        limit,
+    }
+}
+
+/// The `next_after` of a page of `items` named by `name`: the last name when the page is full (there may be
+/// more), empty when it is the last page.
+pub(crate) fn next_after<T>(items: &[T], page: &Page, name: impl Fn(&T) -> &str) -> String {
+    items
+        .last()
+        .filter(|_| items.len() == page.size() as usize)
+        .map(|item| name(item).to_owned())
+        .unwrap_or_default()
+}
+
+/// The profile change a `SetUser` request describes. Which attribute names are allowed is core's rule.
+///
+/// # Errors
+/// `INVALID_ARGUMENT` when `set_attributes` is neither empty nor a JSON object.
+pub(crate) fn user_update(request: proto::SetUserRequest) -> Result<UserUpdate, Status> {
+    let mut update = UserUpdate::default();
+    update.name = request.name;
+    update.email = request.email;
+    update.email_verified = request.email_verified;
+    if !request.set_attributes.is_empty() {
+        update.set_attributes = serde_json::from_str(&request.set_attributes).map_err(|error| {
+            Status::invalid_argument(format!("set_attributes: not a JSON object: {error}"))
+        })?;
+    }
+    update.remove_attributes = request.remove_attributes;
+    Ok(update)
 }
 
 /// An owner as stored: `None` for an empty string.
@@ -90,12 +136,37 @@ fn grant_type(value: i32) -> Result<GrantType, Status> {
 
 /// A user as returned: never the password hash.
 pub(crate) fn user_to_proto(user: &User) -> proto::User {
+    let attributes = if user.claims.attributes.is_empty() {
+        String::new()
+    } else {
+        serde_json::Value::from_iter(user.claims.attributes.clone()).to_string()
+    };
     proto::User {
         username: user.username.clone(),
         subject: user.subject.as_str().to_owned(),
         disabled: user.disabled,
         name: user.claims.name.clone().unwrap_or_default(),
         email: user.claims.email.clone().unwrap_or_default(),
+        email_verified: user.claims.email_verified,
+        attributes,
+    }
+}
+
+/// A group as returned.
+pub(crate) fn group_to_proto(group: &Group) -> proto::Group {
+    proto::Group {
+        name: group.name.clone(),
+        description: group.description.clone().unwrap_or_default(),
+        created_at: group.created_at.0,
+    }
+}
+
+/// A consent as returned.
+pub(crate) fn consent_to_proto(consent: &Consent) -> proto::Consent {
+    proto::Consent {
+        client_id: consent.client_id.as_str().to_owned(),
+        scope: consent.scope.to_string(),
+        updated_at: consent.updated_at.0,
     }
 }
 

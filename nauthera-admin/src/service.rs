@@ -7,9 +7,10 @@ use nauthera_core::{Cache, Error, ErrorCode, MemoryCache, Provider, Storage, Sto
 use tonic::{Request, Response, Status};
 
 use crate::proto::admin_server::{Admin, AdminServer};
-use crate::{clients, peer, proto, users};
+use crate::{clients, consents, groups, peer, profile, proto, users};
 
-/// The admin API over a provider: clients, users, signing keys and status.
+/// The admin API over a provider: clients, users with their profiles, groups and consents, signing keys and
+/// status.
 ///
 /// Serve it with [`crate::serve`] (mutual TLS), or wrap it with [`AdminService::into_server`] to mount it on
 /// a tonic server of your own, which must then require client certificates itself.
@@ -45,17 +46,27 @@ impl<S, C> std::fmt::Debug for AdminService<S, C> {
     }
 }
 
-/// The status for a failed core operation: a conflict with the stored state (another owner's client) is
-/// `FAILED_PRECONDITION`, other refusals `INVALID_ARGUMENT`; internal failures are logged once here and disclose
-/// nothing.
+/// The status for a failed core operation: something that does not exist is `NOT_FOUND`, a conflict with the
+/// stored state (another owner's client) is `FAILED_PRECONDITION`, other refusals `INVALID_ARGUMENT`; internal
+/// failures are logged once here and disclose nothing.
 pub(crate) fn failure(operation: &'static str, error: Error) -> Status {
-    if error.is_internal() {
-        tracing::error!(operation, error = %error, "admin operation failed");
-        Status::internal("internal error")
-    } else if let Error::Conflict(description) = error {
-        Status::failed_precondition(description)
-    } else {
-        Status::invalid_argument(error.description().to_owned())
+    match error {
+        error if error.is_internal() => {
+            tracing::error!(operation, error = %error, "admin operation failed");
+            Status::internal("internal error")
+        }
+        Error::NotFound(description) => Status::not_found(description),
+        Error::Conflict(description) => Status::failed_precondition(description),
+        error => Status::invalid_argument(error.description().to_owned()),
+    }
+}
+
+/// The status for a failed people operation (profiles, groups, memberships, consents): as [`failure`], except
+/// that a conflict is a name that is taken, `ALREADY_EXISTS`.
+pub(crate) fn people_failure(operation: &'static str, error: Error) -> Status {
+    match error {
+        Error::Conflict(description) => Status::already_exists(description),
+        error => failure(operation, error),
     }
 }
 
@@ -175,6 +186,96 @@ impl<S: Storage, C: Cache> Admin for AdminService<S, C> {
     ) -> Result<Response<proto::DeleteUserResponse>, Status> {
         let caller = peer::caller(&request);
         let response = users::delete(&self.provider, request.into_inner(), &caller).await?;
+        Ok(Response::new(response))
+    }
+
+    async fn get_user(
+        &self,
+        request: Request<proto::GetUserRequest>,
+    ) -> Result<Response<proto::GetUserResponse>, Status> {
+        Ok(Response::new(
+            profile::get(&self.provider, request.into_inner()).await?,
+        ))
+    }
+
+    async fn set_user(
+        &self,
+        request: Request<proto::SetUserRequest>,
+    ) -> Result<Response<proto::User>, Status> {
+        let caller = peer::caller(&request);
+        let user = profile::set(&self.provider, request.into_inner(), &caller).await?;
+        Ok(Response::new(user))
+    }
+
+    async fn create_group(
+        &self,
+        request: Request<proto::CreateGroupRequest>,
+    ) -> Result<Response<proto::Group>, Status> {
+        let caller = peer::caller(&request);
+        let group = groups::create(&self.provider, request.into_inner(), &caller).await?;
+        Ok(Response::new(group))
+    }
+
+    async fn list_groups(
+        &self,
+        request: Request<proto::ListGroupsRequest>,
+    ) -> Result<Response<proto::ListGroupsResponse>, Status> {
+        Ok(Response::new(
+            groups::list(&self.provider, request.into_inner()).await?,
+        ))
+    }
+
+    async fn get_group(
+        &self,
+        request: Request<proto::GetGroupRequest>,
+    ) -> Result<Response<proto::GetGroupResponse>, Status> {
+        Ok(Response::new(
+            groups::get(&self.provider, request.into_inner()).await?,
+        ))
+    }
+
+    async fn delete_group(
+        &self,
+        request: Request<proto::DeleteGroupRequest>,
+    ) -> Result<Response<proto::DeleteGroupResponse>, Status> {
+        let caller = peer::caller(&request);
+        let response = groups::delete(&self.provider, request.into_inner(), &caller).await?;
+        Ok(Response::new(response))
+    }
+
+    async fn add_group_member(
+        &self,
+        request: Request<proto::AddGroupMemberRequest>,
+    ) -> Result<Response<proto::AddGroupMemberResponse>, Status> {
+        let caller = peer::caller(&request);
+        let response = groups::add_member(&self.provider, request.into_inner(), &caller).await?;
+        Ok(Response::new(response))
+    }
+
+    async fn remove_group_member(
+        &self,
+        request: Request<proto::RemoveGroupMemberRequest>,
+    ) -> Result<Response<proto::RemoveGroupMemberResponse>, Status> {
+        let caller = peer::caller(&request);
+        let response = groups::remove_member(&self.provider, request.into_inner(), &caller).await?;
+        Ok(Response::new(response))
+    }
+
+    async fn list_consents(
+        &self,
+        request: Request<proto::ListConsentsRequest>,
+    ) -> Result<Response<proto::ListConsentsResponse>, Status> {
+        Ok(Response::new(
+            consents::list(&self.provider, request.into_inner()).await?,
+        ))
+    }
+
+    async fn revoke_consent(
+        &self,
+        request: Request<proto::RevokeConsentRequest>,
+    ) -> Result<Response<proto::RevokeConsentResponse>, Status> {
+        let caller = peer::caller(&request);
+        let response = consents::revoke(&self.provider, request.into_inner(), &caller).await?;
         Ok(Response::new(response))
     }
 }

@@ -1,12 +1,11 @@
-//! The user operations: list, disable, enable and delete, each a call to core's account flows. Passwords and
-//! profiles are not set over the API (the configuration file and the CLI on the store do that), and no answer
-//! carries a password hash.
+//! The user operations: list, disable, enable and delete, each a call to core's account flows. Passwords are
+//! not set over the API (the configuration file and the CLI on the store do that), and no answer carries a
+//! password hash; profiles are in `profile`.
 
-use nauthera_core::people::Page;
 use nauthera_core::{Cache, Provider, Storage};
 use tonic::Status;
 
-use crate::convert::{user_to_proto, username};
+use crate::convert::{next_after, page, user_to_proto, username};
 use crate::proto;
 use crate::service::failure;
 
@@ -15,21 +14,13 @@ pub(crate) async fn list<S: Storage, C: Cache>(
     provider: &Provider<S, C>,
     request: proto::ListUsersRequest,
 ) -> Result<proto::ListUsersResponse, Status> {
-    let page = Page {
-        after: (!request.after.is_empty()).then_some(request.after),
-        limit: request.limit,
-    };
+    let page = page(request.after, request.limit);
     let users = provider
         .list_users(&page)
         .await
         .map_err(|error| failure("list_users", error))?;
-    let full = users.len() == page.size() as usize;
     Ok(proto::ListUsersResponse {
-        next_after: users
-            .last()
-            .filter(|_| full)
-            .map(|user| user.username.clone())
-            .unwrap_or_default(),
+        next_after: next_after(&users, &page, |user| &user.username),
         users: users.iter().map(user_to_proto).collect(),
     })
 }

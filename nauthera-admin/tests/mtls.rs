@@ -9,124 +9,17 @@
     reason = "test helpers fail the test by panicking, as assert! does"
 )]
 
-use std::net::SocketAddr;
-use std::sync::Arc;
-use std::time::Duration;
+mod common;
 
-use nauthera_core::{Clock, SystemClock};
-
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
-use http_body_util::{BodyExt, Full};
-use hyper::body::Bytes;
-use hyper_util::client::legacy::Client as HyperClient;
-use hyper_util::rt::TokioExecutor;
-use nauthera_admin::pki::{CertificateAuthority, CertifiedKey};
+use nauthera_admin::AdminClient;
+use nauthera_admin::pki::CertificateAuthority;
 use nauthera_admin::proto::{self, AuthMethod, GrantType};
 use nauthera_admin::tonic::transport::{self, Certificate, Channel, ClientTlsConfig};
 use nauthera_admin::tonic::{Code, Request};
-use nauthera_admin::{AdminClient, AdminTls};
 use nauthera_core::secret::Password;
 use nauthera_core::user::UserClaims;
-use nauthera_core::{Provider, ProviderConfig};
-use nauthera_storage::SqliteStore;
-use tokio::sync::oneshot;
 
-const DAY: Duration = Duration::from_secs(24 * 3600);
-
-fn now() -> nauthera_core::UnixTime {
-    SystemClock.now()
-}
-
-/// A provider served twice: its public HTTP endpoints and the admin API.
-struct Harness {
-    ca: CertificateAuthority,
-    admin_url: String,
-    http_addr: SocketAddr,
-    /// The provider both serve, for what the admin API does not offer (creating users).
-    provider: Arc<Provider<SqliteStore>>,
-    _stop: (oneshot::Sender<()>, oneshot::Sender<()>),
-}
-
-impl Harness {
-    async fn start() -> Self {
-        let store = SqliteStore::open("sqlite::memory:", 1).await.unwrap();
-        let http = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let http_addr = http.local_addr().unwrap();
-        let config = ProviderConfig::new(&format!("http://{http_addr}")).unwrap();
-        let provider = Arc::new(Provider::builder(config, store).build().await.unwrap());
-
-        let (stop_http, http_stopped) = oneshot::channel::<()>();
-        let router = nauthera_http::router(Arc::clone(&provider), Default::default());
-        tokio::spawn(async move {
-            axum::serve(http, router)
-                .with_graceful_shutdown(async {
-                    let _ = http_stopped.await;
-                })
-                .await
-                .unwrap();
-        });
-
-        let ca = CertificateAuthority::generate("nauthera-test-ca", now(), DAY).unwrap();
-        let server = ca
-            .issue_server(&["localhost", "127.0.0.1"], now(), DAY)
-            .unwrap();
-        let admin = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let admin_url = format!("https://{}", admin.local_addr().unwrap());
-        let tls = AdminTls::from_pem(ca.cert_pem(), server.cert_pem, server.key_pem.as_bytes());
-        let (stop_admin, admin_stopped) = oneshot::channel::<()>();
-        let served = Arc::clone(&provider);
-        tokio::spawn(async move {
-            nauthera_admin::serve(served, admin, tls, async {
-                let _ = admin_stopped.await;
-            })
-            .await
-            .unwrap();
-        });
-        Self {
-            ca,
-            admin_url,
-            http_addr,
-            provider,
-            _stop: (stop_http, stop_admin),
-        }
-    }
-
-    /// An admin client whose certificate, issued by this server's CA, names `operator`.
-    async fn admin(&self) -> AdminClient<Channel> {
-        let cert = self.ca.issue_client("operator", now(), DAY).unwrap();
-        self.admin_with(&cert).await.unwrap()
-    }
-
-    async fn admin_with(
-        &self,
-        cert: &CertifiedKey,
-    ) -> Result<AdminClient<Channel>, nauthera_admin::AdminError> {
-        let tls = AdminTls::from_pem(
-            self.ca.cert_pem(),
-            cert.cert_pem.as_bytes(),
-            cert.key_pem.as_bytes(),
-        );
-        nauthera_admin::connect(&self.admin_url, tls, "localhost").await
-    }
-
-    /// A client_credentials token request with HTTP Basic credentials; the status and the JSON body.
-    async fn token(&self, client_id: &str, secret: &str) -> (u16, serde_json::Value) {
-        let http = HyperClient::builder(TokioExecutor::new()).build_http::<Full<Bytes>>();
-        let basic = STANDARD.encode(format!("{client_id}:{secret}"));
-        let request = hyper::Request::post(format!("http://{}/token", self.http_addr))
-            .header("authorization", format!("Basic {basic}"))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(Full::new(Bytes::from_static(
-                b"grant_type=client_credentials",
-            )))
-            .unwrap();
-        let response = http.request(request).await.unwrap();
-        let status = response.status().as_u16();
-        let body = response.into_body().collect().await.unwrap().to_bytes();
-        (status, serde_json::from_slice(&body).unwrap())
-    }
-}
+use common::{DAY, Harness, now};
 
 fn service_client(id: &str, owner: &str) -> proto::Client {
     proto::Client {
@@ -449,6 +342,8 @@ async fn users_are_listed_disabled_enabled_and_deleted() {
             disabled: false,
             name: "Dana Example".into(),
             email: "dana@example.com".into(),
+            email_verified: false,
+            attributes: String::new(),
         }
     );
     assert_eq!(listed[1].username, "erin");

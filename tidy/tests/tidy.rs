@@ -103,6 +103,7 @@ const ALLOWED: &[(&str, Edge, &[&str])] = &[
             "prost",
             "rcgen",
             "rustls",
+            "serde_json",
             "thiserror",
             "time",
             "tokio",
@@ -125,7 +126,7 @@ const ALLOWED: &[(&str, Edge, &[&str])] = &[
             "nauthera-admin",
             "nauthera-http",
             "nauthera-storage",
-            "serde_json",
+            "tokio-postgres",
         ],
     ),
     (
