@@ -12,6 +12,7 @@ pub mod listener;
 pub mod pem;
 pub mod people_cli;
 pub mod remote;
+mod remote_groups;
 pub mod throttle_config;
 
 pub use app::{

@@ -1,5 +1,6 @@
 //! `group` and the people parts of `user` (`set`, `consents`, `revoke-consent`) against the configured store:
-//! each parses its arguments, calls one core flow and prints the outcome.
+//! each parses its arguments, calls one core flow and prints the outcome. The lines they print are written once
+//! here, for the store and for the admin API (`remote`, `remote_groups`).
 
 use std::future::Future;
 use std::path::PathBuf;
@@ -8,7 +9,7 @@ use clap::Subcommand;
 use nauthera_core::Error;
 use nauthera_core::people::Page;
 use nauthera_core::types::ClientId;
-use nauthera_core::user::{User, UserUpdate};
+use nauthera_core::user::UserUpdate;
 
 use crate::app::{ServerError, ServerProvider};
 use crate::config::ConfigError;
@@ -124,7 +125,7 @@ pub(crate) async fn administer_groups(
                 .create_group(&name, description)
                 .await
                 .map_err(refused)?;
-            println!("group {name} created");
+            println!("{}", group_created_line(&name));
         }
         GroupCommand::List => {
             let groups = every_page(
@@ -134,9 +135,8 @@ pub(crate) async fn administer_groups(
             .await?;
             for group in groups {
                 println!(
-                    "{}\t{}",
-                    group.name,
-                    group.description.as_deref().unwrap_or("")
+                    "{}",
+                    group_line(&group.name, group.description.as_deref().unwrap_or(""))
                 );
             }
         }
@@ -146,9 +146,8 @@ pub(crate) async fn administer_groups(
                 .await?
                 .ok_or_else(|| ServerError::Refused(format!("no group {name}")))?;
             println!(
-                "{}\t{}",
-                group.name,
-                group.description.as_deref().unwrap_or("")
+                "{}",
+                group_line(&group.name, group.description.as_deref().unwrap_or(""))
             );
             let name = &name;
             let members = every_page(
@@ -162,34 +161,28 @@ pub(crate) async fn administer_groups(
             )
             .await?;
             for member in members {
-                println!("member\t{}", member.username);
+                println!("{}", member_line(&member.username));
             }
         }
         GroupCommand::Delete { name } => {
             if !provider.delete_group(&name).await? {
                 return Err(ServerError::Refused(format!("no group {name}")));
             }
-            println!("group {name} deleted");
+            println!("{}", group_deleted_line(&name));
         }
         GroupCommand::AddMember { name, username } => {
             let added = provider
                 .add_group_member(&name, &username)
                 .await
                 .map_err(refused)?;
-            println!(
-                "{username} {} a member of {name}",
-                if added { "is now" } else { "already was" }
-            );
+            println!("{}", member_added_line(&username, &name, added));
         }
         GroupCommand::RemoveMember { name, username } => {
             let removed = provider
                 .remove_group_member(&name, &username)
                 .await
                 .map_err(refused)?;
-            println!(
-                "{username} {} a member of {name}",
-                if removed { "is no longer" } else { "was not" }
-            );
+            println!("{}", member_removed_line(&username, &name, removed));
         }
     }
     Ok(())
@@ -228,7 +221,19 @@ pub(crate) async fn set_user(provider: &ServerProvider, args: &UserSet) -> Resul
         .update_user(&args.username, update)
         .await
         .map_err(refused)?;
-    println!("{}", profile_line(&user));
+    let attributes = if user.claims.attributes.is_empty() {
+        String::new()
+    } else {
+        serde_json::to_string(&user.claims.attributes).unwrap_or_default()
+    };
+    let line = crate::cli::user_line(
+        &user.username,
+        user.subject.as_str(),
+        user.disabled,
+        user.claims.name.as_deref(),
+        user.claims.email.as_deref(),
+    );
+    println!("{}", profile_lines(line, &attributes));
     Ok(())
 }
 
@@ -239,7 +244,10 @@ pub(crate) async fn list_consents(
     username: &str,
 ) -> Result<(), ServerError> {
     for consent in provider.consents_of_user(username).await.map_err(refused)? {
-        println!("{}\t{}", consent.client_id, consent.scope);
+        println!(
+            "{}",
+            consent_line(consent.client_id.as_str(), &consent.scope.to_string())
+        );
     }
     Ok(())
 }
@@ -261,34 +269,79 @@ pub(crate) async fn revoke_consent(
             "{username} has no consent for {client_id}"
         )));
     }
-    println!("consent of {username} for {client_id} revoked with the client's tokens");
+    println!("{}", consent_revoked_line(username, client_id.as_str()));
     Ok(())
 }
 
-/// The groups line of `user show`.
+/// The groups line of `user show` on the store.
 pub(crate) async fn groups_line(
     provider: &ServerProvider,
     username: &str,
 ) -> Result<String, ServerError> {
     let groups = provider.groups_of_user(username).await.map_err(refused)?;
-    let names: Vec<&str> = groups.iter().map(|group| group.name.as_str()).collect();
-    Ok(format!("groups\t{}", names.join(" ")))
+    Ok(groups_line_of(
+        groups.iter().map(|group| group.name.as_str()),
+    ))
 }
 
-/// A user's profile as `user set` prints it: the user line, then the attributes as JSON.
-fn profile_line(user: &User) -> String {
-    let line = crate::cli::user_line(
-        &user.username,
-        user.subject.as_str(),
-        user.disabled,
-        user.claims.name.as_deref(),
-        user.claims.email.as_deref(),
-    );
-    if user.claims.attributes.is_empty() {
-        return line;
+/// `user show`'s groups line (local and remote): the names of the user's groups.
+pub(crate) fn groups_line_of<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
+    format!(
+        "groups\t{}",
+        names.into_iter().collect::<Vec<_>>().join(" ")
+    )
+}
+
+/// A user's profile as `user set` prints it (local and remote): the user line, then the attributes (a JSON
+/// object) when there are any.
+pub(crate) fn profile_lines(user_line: String, attributes: &str) -> String {
+    if attributes.is_empty() {
+        return user_line;
     }
-    let attributes = serde_json::to_string(&user.claims.attributes).unwrap_or_default();
-    format!("{line}\nattributes\t{attributes}")
+    format!("{user_line}\nattributes\t{attributes}")
+}
+
+/// `group add`'s line (local and remote).
+pub(crate) fn group_created_line(name: &str) -> String {
+    format!("group {name} created")
+}
+
+/// `group delete`'s line (local and remote).
+pub(crate) fn group_deleted_line(name: &str) -> String {
+    format!("group {name} deleted")
+}
+
+/// A group as `group list` and `group show` print it (local and remote): the name and the description (empty
+/// when there is none).
+pub(crate) fn group_line(name: &str, description: &str) -> String {
+    format!("{name}\t{description}")
+}
+
+/// A member as `group show` prints it (local and remote).
+pub(crate) fn member_line(username: &str) -> String {
+    format!("member\t{username}")
+}
+
+/// `group add-member`'s line (local and remote): whether `username` became a member or already was one.
+pub(crate) fn member_added_line(username: &str, name: &str, added: bool) -> String {
+    let state = if added { "is now" } else { "already was" };
+    format!("{username} {state} a member of {name}")
+}
+
+/// `group remove-member`'s line (local and remote): whether `username` was a member.
+pub(crate) fn member_removed_line(username: &str, name: &str, removed: bool) -> String {
+    let state = if removed { "is no longer" } else { "was not" };
+    format!("{username} {state} a member of {name}")
+}
+
+/// A consent as `user consents` prints it (local and remote).
+pub(crate) fn consent_line(client_id: &str, scope: &str) -> String {
+    format!("{client_id}\t{scope}")
+}
+
+/// `user revoke-consent`'s line (local and remote).
+pub(crate) fn consent_revoked_line(username: &str, client_id: &str) -> String {
+    format!("consent of {username} for {client_id} revoked with the client's tokens")
 }
 
 /// Refusals a person can act on (a missing group or user, a taken name, a bad value) as their message; other

@@ -1,29 +1,34 @@
-//! Remote administration: the CLI's client, user, key and status commands over the admin gRPC API (mutual
-//! TLS), for servers whose store the operator's machine cannot open. Setting passwords (`user add`,
+//! Remote administration: the CLI's client, user, group, key and status commands over the admin gRPC API
+//! (mutual TLS), for servers whose store the operator's machine cannot open. Setting passwords (`user add`,
 //! `user passwd`) stays on the store: the admin API does not carry passwords.
 
+use std::future::Future;
 use std::path::PathBuf;
 
 use clap::Args;
 use nauthera_admin::proto::{
-    AuthMethod, Client, DeleteUserRequest, DisableUserRequest, EnableUserRequest, GrantType,
-    ListClientsRequest, ListKeysRequest, ListUsersRequest, RotateKeysRequest, StatusRequest,
-    UpsertClientRequest, User,
+    AuthMethod, Client, DeleteUserRequest, DisableUserRequest, EnableUserRequest, GetUserRequest,
+    GrantType, ListClientsRequest, ListConsentsRequest, ListKeysRequest, ListUsersRequest,
+    RevokeConsentRequest, RotateKeysRequest, SetUserRequest, StatusRequest, UpsertClientRequest,
+    User,
 };
 use nauthera_admin::tonic::transport::Channel;
-use nauthera_admin::tonic::{Code, Status};
+use nauthera_admin::tonic::{Code, Response, Status};
 use nauthera_admin::{AdminClient, AdminTls};
 use nauthera_core::client::{ClientAuthMethod, GrantType as CoreGrantType};
 
 use crate::app::ServerError;
 use crate::cli::{ClientAdd, ClientCommand, Command, KeysCommand, UserCommand};
 use crate::config::ConfigError;
+use crate::people_cli::{
+    UserSet, consent_line, consent_revoked_line, groups_line_of, profile_lines,
+};
 
 /// Where the admin API is and the client certificate to present.
 #[derive(Debug, Args)]
 pub struct RemoteArgs {
     /// The admin API, e.g. `https://nauthera-admin.auth.svc:8443`; when set, `client`, `user` (but `add` and
-    /// `passwd`), `keys` and `status` use it instead of opening the store.
+    /// `passwd`), `group`, `keys` and `status` use it instead of opening the store.
     #[arg(long, env = "NAUTHERA_ADMIN_ENDPOINT")]
     pub admin_endpoint: Option<String>,
     /// The CA that signed the server's certificate (PEM).
@@ -56,6 +61,7 @@ pub async fn administer(
     match command {
         Command::Client(command) => administer_clients(&mut admin, command).await?,
         Command::User(command) => administer_users(&mut admin, command).await?,
+        Command::Group(command) => crate::remote_groups::administer_groups(&admin, command).await?,
         Command::Keys(KeysCommand::Rotate) => {
             let rotated = admin
                 .rotate_keys(RotateKeysRequest {})
@@ -87,7 +93,7 @@ pub async fn administer(
                 status.version, status.issuer, status.storage, status.cache
             );
         }
-        Command::Serve | Command::Migrate | Command::Group(_) => return Err(store_only()),
+        Command::Serve | Command::Migrate => return Err(store_only()),
     }
     Ok(())
 }
@@ -152,22 +158,47 @@ async fn administer_users(
             }
         }
         UserCommand::Show { username } => {
-            let user = list_users(admin)
-                .await?
-                .into_iter()
-                .find(|user| user.username == username)
-                .ok_or_else(|| crate::cli::unknown_user(&username))?;
-            let optional = |value: &str| (!value.is_empty()).then_some(value.to_owned());
+            let shown = admin
+                .get_user(GetUserRequest { username })
+                .await
+                .map_err(refused)?
+                .into_inner();
+            let user = shown.user.unwrap_or_default();
+            println!("{}", user_line(&user));
             println!(
                 "{}",
-                crate::cli::user_line(
-                    &user.username,
-                    &user.subject,
-                    user.disabled,
-                    optional(&user.name).as_deref(),
-                    optional(&user.email).as_deref(),
-                )
+                groups_line_of(shown.groups.iter().map(String::as_str))
             );
+        }
+        UserCommand::Set(args) => {
+            let user = admin
+                .set_user(set_user_request(&args)?)
+                .await
+                .map_err(refused)?
+                .into_inner();
+            println!("{}", profile_lines(user_line(&user), &user.attributes));
+        }
+        UserCommand::Consents { username } => {
+            let consents = admin
+                .list_consents(ListConsentsRequest { username })
+                .await
+                .map_err(refused)?
+                .into_inner()
+                .consents;
+            for consent in consents {
+                println!("{}", consent_line(&consent.client_id, &consent.scope));
+            }
+        }
+        UserCommand::RevokeConsent {
+            username,
+            client_id,
+        } => {
+            let request = RevokeConsentRequest {
+                username: username.clone(),
+                client_id: client_id.clone(),
+            };
+            admin.revoke_consent(request).await.map_err(refused)?;
+            println!("{}", consent_revoked_line(&username, &client_id));
         }
         UserCommand::Disable { username } => {
             let request = DisableUserRequest {
@@ -192,9 +223,6 @@ async fn administer_users(
             admin.delete_user(request).await.map_err(refused)?;
             println!("user {username} deleted");
         }
-        UserCommand::Set(_) | UserCommand::Consents { .. } | UserCommand::RevokeConsent { .. } => {
-            return Err(store_only());
-        }
         UserCommand::Add { .. } | UserCommand::Passwd { .. } => {
             return Err(ConfigError::Invalid(
                 "user add and user passwd set passwords, which the admin API does not carry; run them on \
@@ -208,28 +236,75 @@ async fn administer_users(
 }
 
 /// Every user, page by page.
-async fn list_users(admin: &mut AdminClient<Channel>) -> Result<Vec<User>, ServerError> {
-    let mut users = Vec::new();
+async fn list_users(admin: &AdminClient<Channel>) -> Result<Vec<User>, ServerError> {
+    let pages = every_page(
+        |after| {
+            let mut admin = admin.clone();
+            async move { admin.list_users(ListUsersRequest { after, limit: 0 }).await }
+        },
+        |page| &page.next_after,
+    )
+    .await?;
+    Ok(pages.into_iter().flat_map(|page| page.users).collect())
+}
+
+/// Every page of a list the admin API pages through: `fetch` reads the page after `after` (empty: the first),
+/// `next_after` is where the page says the next one starts (empty after the last).
+pub(crate) async fn every_page<P, F, Fut>(
+    mut fetch: F,
+    next_after: impl Fn(&P) -> &String,
+) -> Result<Vec<P>, ServerError>
+where
+    F: FnMut(String) -> Fut,
+    Fut: Future<Output = Result<Response<P>, Status>>,
+{
+    let mut pages = Vec::new();
     let mut after = String::new();
     loop {
-        let page = admin
-            .list_users(ListUsersRequest { after, limit: 0 })
-            .await
-            .map_err(refused)?
-            .into_inner();
-        users.extend(page.users);
-        if page.next_after.is_empty() {
-            return Ok(users);
+        let page = fetch(after).await.map_err(refused)?.into_inner();
+        after = next_after(&page).clone();
+        pages.push(page);
+        if after.is_empty() {
+            return Ok(pages);
         }
-        after = page.next_after;
     }
+}
+
+/// `user show`'s and `user set`'s user line for a user the admin API returned (empty strings are unset).
+fn user_line(user: &User) -> String {
+    let optional = |value: &str| (!value.is_empty()).then_some(value.to_owned());
+    crate::cli::user_line(
+        &user.username,
+        &user.subject,
+        user.disabled,
+        optional(&user.name).as_deref(),
+        optional(&user.email).as_deref(),
+    )
+}
+
+/// The `SetUser` request for `user set`: the same change as on the store, with the attributes as a JSON object.
+fn set_user_request(args: &UserSet) -> Result<SetUserRequest, ServerError> {
+    let update = args.update()?;
+    let set_attributes = if update.set_attributes.is_empty() {
+        String::new()
+    } else {
+        serde_json::Value::Object(update.set_attributes).to_string()
+    };
+    Ok(SetUserRequest {
+        username: args.username.clone(),
+        name: update.name,
+        email: update.email,
+        email_verified: update.email_verified,
+        set_attributes,
+        remove_attributes: update.remove_attributes,
+    })
 }
 
 /// A request the server refused: its message as it is for a refusal of the request (for example `user bob not
 /// found`), with the status code otherwise.
-fn refused(status: Status) -> ServerError {
+pub(crate) fn refused(status: Status) -> ServerError {
     match status.code() {
-        Code::NotFound | Code::InvalidArgument | Code::FailedPrecondition => {
+        Code::NotFound | Code::InvalidArgument | Code::FailedPrecondition | Code::AlreadyExists => {
             ServerError::Refused(status.message().to_owned())
         }
         code => ServerError::Refused(format!("refused ({code}): {}", status.message())),

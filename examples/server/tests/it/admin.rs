@@ -1,5 +1,6 @@
 //! The reference server's admin port: mutual TLS with certificates from the PKI the operator uses, the CLI's
-//! remote administration of clients and users, and no admin operation on the public HTTP port.
+//! remote administration of clients, users, groups, profiles and consents, and no admin operation on the public
+//! HTTP port.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,6 +10,7 @@ use nauthera_core::{Clock, SystemClock};
 use nauthera_server::ServerConfig;
 use nauthera_server::cli::{ClientAdd, ClientCommand, Command, KeysCommand, UserCommand};
 use nauthera_server::config::AdminSection;
+use nauthera_server::people_cli::{GroupCommand, UserSet};
 use nauthera_server::remote::{RemoteArgs, administer};
 use openidconnect::OAuth2TokenResponse;
 
@@ -70,6 +72,51 @@ impl Pki {
 fn free_port() -> u16 {
     let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     probe.local_addr().unwrap().port()
+}
+
+/// The admin API of a test server on a loopback port, with the PKI's certificates, and the CLI's arguments to
+/// reach it.
+struct AdminPort {
+    endpoint: String,
+    args: RemoteArgs,
+    stop: tokio::sync::oneshot::Sender<()>,
+    served: tokio::task::JoinHandle<Result<(), nauthera_server::ServerError>>,
+}
+
+impl AdminPort {
+    /// Serves `server`'s provider over the admin API and waits until it answers.
+    async fn start(server: &TestServer, pki: &Pki) -> Self {
+        let port = free_port();
+        let section = pki.admin_section(port);
+        let provider = Arc::clone(&server.provider);
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let served = tokio::spawn(async move {
+            nauthera_server::admin::serve_admin(provider, &section, async {
+                let _ = stopped.await;
+            })
+            .await
+        });
+        let endpoint = format!("https://127.0.0.1:{port}");
+        let args = pki.remote(&endpoint, pki);
+        wait_for_admin(&endpoint, &args).await;
+        Self {
+            endpoint,
+            args,
+            stop,
+            served,
+        }
+    }
+
+    /// Runs a CLI command over the admin API.
+    async fn run(&self, command: Command) -> Result<(), nauthera_server::ServerError> {
+        administer(&self.endpoint, &self.args, command).await
+    }
+
+    /// Stops serving, and checks that the admin API stopped cleanly.
+    async fn stop(self) {
+        let _ = self.stop.send(());
+        self.served.await.unwrap().unwrap();
+    }
 }
 
 /// Waits until the admin API answers a client with a valid certificate (it starts right after the provider,
@@ -172,20 +219,8 @@ async fn remote_cli_registers_a_working_client_over_mutual_tls() {
 async fn remote_cli_disables_enables_and_deletes_users() {
     let pki = Pki::write("nauthera test CA");
     let server = TestServer::start().await;
-    let port = free_port();
-    let section = pki.admin_section(port);
-    let provider = Arc::clone(&server.provider);
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let admin = tokio::spawn(async move {
-        nauthera_server::admin::serve_admin(provider, &section, async {
-            let _ = stopped.await;
-        })
-        .await
-    });
-    let endpoint = format!("https://127.0.0.1:{port}");
-    let args = pki.remote(&endpoint, &pki);
-    wait_for_admin(&endpoint, &args).await;
-    let user = |command: UserCommand| administer(&endpoint, &args, Command::User(command));
+    let admin = AdminPort::start(&server, &pki).await;
+    let user = |command: UserCommand| admin.run(Command::User(command));
 
     // Bob signs in and gets a refresh token.
     let rp = Rp::web(&server).await;
@@ -271,6 +306,173 @@ async fn remote_cli_disables_enables_and_deletes_users() {
         "{error}"
     );
 
-    let _ = stop.send(());
-    admin.await.unwrap().unwrap();
+    admin.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn remote_cli_manages_groups_and_members() {
+    let pki = Pki::write("nauthera test CA");
+    let server = TestServer::start().await;
+    let admin = AdminPort::start(&server, &pki).await;
+    let group = |command: GroupCommand| admin.run(Command::Group(command));
+    let add_member = |name: &str, username: &str| GroupCommand::AddMember {
+        name: name.into(),
+        username: username.into(),
+    };
+
+    for name in ["staff", "admins"] {
+        group(GroupCommand::Add {
+            name: name.into(),
+            description: Some(format!("the {name}")),
+        })
+        .await
+        .unwrap();
+    }
+    let taken = group(GroupCommand::Add {
+        name: "staff".into(),
+        description: None,
+    })
+    .await;
+    assert_eq!(taken.unwrap_err().to_string(), "the group staff exists");
+    for (name, username) in [("staff", "alice"), ("staff", "bob"), ("admins", "alice")] {
+        group(add_member(name, username)).await.unwrap();
+    }
+    group(add_member("staff", "alice")).await.unwrap();
+    let unknown = group(add_member("staff", "nobody")).await;
+    assert_eq!(unknown.unwrap_err().to_string(), "no user nobody");
+    group(GroupCommand::RemoveMember {
+        name: "staff".into(),
+        username: "bob".into(),
+    })
+    .await
+    .unwrap();
+    group(GroupCommand::List).await.unwrap();
+    group(GroupCommand::Show {
+        name: "staff".into(),
+    })
+    .await
+    .unwrap();
+    let unknown = group(GroupCommand::Show {
+        name: "nope".into(),
+    })
+    .await;
+    assert_eq!(unknown.unwrap_err().to_string(), "no group nope");
+    admin
+        .run(Command::User(UserCommand::Show {
+            username: "alice".into(),
+        }))
+        .await
+        .unwrap();
+    let groups = server.provider.groups_of_user("alice").await.unwrap();
+    let names: Vec<&str> = groups.iter().map(|group| group.name.as_str()).collect();
+    assert_eq!(names, ["admins", "staff"]);
+    assert!(
+        server
+            .provider
+            .groups_of_user("bob")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    group(GroupCommand::Delete {
+        name: "admins".into(),
+    })
+    .await
+    .unwrap();
+    let gone = group(GroupCommand::Delete {
+        name: "admins".into(),
+    })
+    .await;
+    assert_eq!(gone.unwrap_err().to_string(), "no group admins");
+    let listed = server
+        .provider
+        .list_groups(&nauthera_core::people::Page::default())
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].description.as_deref(), Some("the staff"));
+
+    admin.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn remote_cli_sets_profiles_and_revokes_consents() {
+    let pki = Pki::write("nauthera test CA");
+    let server = TestServer::start().await;
+    let admin = AdminPort::start(&server, &pki).await;
+    let user = |command: UserCommand| admin.run(Command::User(command));
+    let set = |attributes: Vec<String>, remove_attributes: Vec<String>| {
+        UserCommand::Set(UserSet {
+            username: "bob".into(),
+            name: Some("Bob B.".into()),
+            email: None,
+            email_verified: false,
+            attributes,
+            remove_attributes,
+            attributes_file: None,
+        })
+    };
+
+    user(set(
+        vec!["department=\"R&D\"".into(), "level=3".into()],
+        vec![],
+    ))
+    .await
+    .unwrap();
+    user(set(vec![], vec!["level".into()])).await.unwrap();
+    let bob = server
+        .provider
+        .find_user_by_username("bob")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(bob.claims.name.as_deref(), Some("Bob B."));
+    assert_eq!(
+        serde_json::to_value(&bob.claims.attributes).unwrap(),
+        serde_json::json!({"department": "R&D"})
+    );
+    let refused = user(set(vec!["sub=someone".into()], vec![])).await;
+    assert!(
+        refused.unwrap_err().to_string().contains("attribute sub"),
+        "a reserved claim name is refused with core's message"
+    );
+
+    // Bob consents to the web client and gets a refresh token; revoking the consent over the API ends it.
+    let rp = Rp::web(&server).await;
+    let mut browser = Browser::default();
+    let pending = rp.authorize(&["offline_access"], None);
+    let reply = sign_in(&mut browser, &server, &pending, ("bob", "bob-password")).await;
+    let code = code_of(&reply, &pending, &server.issuer);
+    let (tokens, _) = rp.exchange(&code, pending).await;
+    let refresh_token = tokens.refresh_token().unwrap().secret().clone();
+    user(UserCommand::Consents {
+        username: "bob".into(),
+    })
+    .await
+    .unwrap();
+    let revoke = || UserCommand::RevokeConsent {
+        username: "bob".into(),
+        client_id: "web".into(),
+    };
+    user(revoke()).await.unwrap();
+    assert!(
+        server
+            .provider
+            .consents_of_user("bob")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let refusal = rp.refresh_refusal(&refresh_token).await;
+    assert!(refusal.contains("invalid_grant"), "{refusal}");
+    let again = user(revoke()).await;
+    assert_eq!(again.unwrap_err().to_string(), "bob has no consent for web");
+    let unknown = user(UserCommand::Consents {
+        username: "nobody".into(),
+    })
+    .await;
+    assert_eq!(unknown.unwrap_err().to_string(), "no user nobody");
+
+    admin.stop().await;
 }
