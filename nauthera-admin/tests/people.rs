@@ -45,7 +45,8 @@ macro_rules! on_sqlite_and_postgres {
 on_sqlite_and_postgres!(
     profiles_are_shown_with_groups_and_changed,
     profile_refusals_have_their_status,
-    groups_are_created_paged_and_deleted,
+    groups_are_created_and_paged,
+    groups_are_shown_and_deleted,
     members_are_added_paged_and_removed,
     consents_are_listed_and_revoked,
 );
@@ -260,7 +261,7 @@ async fn group_page(
     (names, page.next_after)
 }
 
-async fn groups_are_created_paged_and_deleted(harness: Harness) {
+async fn groups_are_created_and_paged(harness: Harness) {
     let mut admin = harness.admin().await;
     let staff = admin
         .create_group(create_group("staff", "Everyone on the payroll"))
@@ -318,7 +319,15 @@ async fn groups_are_created_paged_and_deleted(harness: Harness) {
         group_page(&mut admin, "staff", 1).await,
         (vec![], String::new())
     );
+}
 
+async fn groups_are_shown_and_deleted(harness: Harness) {
+    let mut admin = harness.admin().await;
+    let mut created = Vec::new();
+    for name in ["admins", "staff"] {
+        let group = admin.create_group(create_group(name, "")).await.unwrap();
+        created.push(group.into_inner());
+    }
     let shown = admin
         .get_group(proto::GetGroupRequest {
             name: "staff".into(),
@@ -327,7 +336,7 @@ async fn groups_are_created_paged_and_deleted(harness: Harness) {
         .await
         .unwrap()
         .into_inner();
-    assert_eq!(shown.group.unwrap(), staff);
+    assert_eq!(shown.group.as_ref(), created.last());
     assert!(shown.members.is_empty() && shown.next_after.is_empty());
 
     let delete = |name: &str| proto::DeleteGroupRequest { name: name.into() };
