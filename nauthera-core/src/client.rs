@@ -1,5 +1,7 @@
 //! Registered clients (RFC 6749 §2, OpenID Connect Dynamic Client Registration §2 vocabulary).
 
+use std::collections::BTreeMap;
+
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
@@ -162,6 +164,19 @@ pub struct Client {
     /// `None` when it is managed by configuration or by hand.
     #[serde(default)]
     pub owner: Option<String>,
+    /// Claims taken from user attributes: claim name to attribute name. Released with the [static
+    /// claims](Self::static_claims) in the ID token and the userinfo response of every grant with `openid`,
+    /// without a further scope (the administrator decides per client); a user without the attribute gets no
+    /// such claim. See [`crate::flows::claims`].
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub claim_mapping: BTreeMap<String, String>,
+    /// Claims with fixed values, released like the [mapped claims](Self::claim_mapping).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub static_claims: BTreeMap<String, serde_json::Value>,
+    /// Whether access tokens carry `groups`, the names of the user's groups, when the grant has the `groups`
+    /// scope (the ID token and userinfo carry it with the scope alone).
+    #[serde(default)]
+    pub access_token_groups: bool,
 }
 
 impl Client {
@@ -184,6 +199,9 @@ impl Client {
             always_issue_refresh_token: false,
             id_token_signed_response_alg: None,
             owner: None,
+            claim_mapping: BTreeMap::new(),
+            static_claims: BTreeMap::new(),
+            access_token_groups: false,
         }
     }
 
@@ -228,6 +246,35 @@ mod tests {
         );
         let again = ClientSecretHash::new(&ClientSecret::new("right"), &random).unwrap();
         assert_ne!(hash, again, "salts differ");
+    }
+
+    #[test]
+    fn claim_settings_round_trip_and_default_when_absent() {
+        let mut client = Client::new(ClientId::new("c"), "C", ClientAuthMethod::None);
+        let plain = serde_json::to_value(&client).unwrap();
+        assert!(
+            plain.get("claim_mapping").is_none(),
+            "empty maps are left out"
+        );
+        client
+            .claim_mapping
+            .insert("https://example.com/team".into(), "team".into());
+        client
+            .static_claims
+            .insert("tenant".into(), serde_json::json!({ "id": 7 }));
+        client.access_token_groups = true;
+        let stored = serde_json::to_string(&client).unwrap();
+        assert_eq!(serde_json::from_str::<Client>(&stored).unwrap(), client);
+        let mut older = plain;
+        if let serde_json::Value::Object(fields) = &mut older {
+            fields.remove("access_token_groups");
+        }
+        let read: Client = serde_json::from_value(older).unwrap();
+        assert!(read.claim_mapping.is_empty() && read.static_claims.is_empty());
+        assert!(
+            !read.access_token_groups,
+            "clients stored before the setting"
+        );
     }
 
     #[test]

@@ -68,6 +68,10 @@ pub struct AccessTokenClaims {
     /// When the end-user authenticated (absent for client credentials).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub auth_time: Option<UnixTime>,
+    /// The names of the end-user's groups (RFC 9068 §2.2.3.1), present when the client has
+    /// `access_token_groups` and the grant has the `groups` scope.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub groups: Option<Vec<String>>,
 }
 
 impl AccessTokenClaims {

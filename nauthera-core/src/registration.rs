@@ -5,11 +5,18 @@
 //! The rules: a client id without control characters or surrounding spaces; a public client (`auth_method =
 //! none`) has no secret and a confidential one has one; a public client may not use the client credentials
 //! grant; at least one grant type; the authorization code grant needs at least one redirect URI; redirect URIs
-//! are absolute, without fragments, compared exactly ([`RedirectUri::parse`]); the scope parses.
+//! are absolute, without fragments, compared exactly ([`RedirectUri::parse`]); the scope parses; mapped and
+//! static claims have names [`validate_claim_name`] accepts, each named once, map to attribute names
+//! [`validate_attribute_name`] accepts, have no null values, and need `openid` in the client's scope;
+//! `access_token_groups` needs `groups` in it.
+
+use std::collections::BTreeMap;
 
 use crate::client::{Client, ClientAuthMethod, GrantType};
+use crate::flows::claims::GROUPS_SCOPE;
 use crate::keys::Algorithm;
-use crate::types::{ClientId, RedirectUri, Scope};
+use crate::types::{ClientId, OPENID, RedirectUri, Scope};
+use crate::user::{validate_attribute_name, validate_claim_name};
 
 /// The scope a client may request when its registration names none.
 pub const DEFAULT_CLIENT_SCOPE: &str = "openid profile email offline_access";
@@ -40,6 +47,12 @@ pub struct ClientRegistration {
     pub id_token_signed_response_alg: Option<String>,
     /// Who manages the client.
     pub owner: Option<String>,
+    /// Claims taken from user attributes: claim name to attribute name ([`Client::claim_mapping`]).
+    pub claim_mapping: BTreeMap<String, String>,
+    /// Claims with fixed values ([`Client::static_claims`]).
+    pub static_claims: BTreeMap<String, serde_json::Value>,
+    /// Put `groups` in access tokens when the grant has the `groups` scope ([`Client::access_token_groups`]).
+    pub access_token_groups: bool,
 }
 
 /// Whether the registration comes with a secret.
@@ -164,8 +177,60 @@ impl ClientRegistration {
             })
             .transpose()?;
         client.owner = self.owner.filter(|owner| !owner.is_empty());
+        check_claims(&self.claim_mapping, &self.static_claims, &client.scope)?;
+        if self.access_token_groups && !client.scope.contains(GROUPS_SCOPE) {
+            return Err(RegistrationError::new(
+                "access_token_groups",
+                "the client's scope must include groups",
+            ));
+        }
+        client.claim_mapping = self.claim_mapping;
+        client.static_claims = self.static_claims;
+        client.access_token_groups = self.access_token_groups;
         Ok(client)
     }
+}
+
+/// The rules of mapped and static claims (see the module documentation).
+fn check_claims(
+    mapping: &BTreeMap<String, String>,
+    fixed: &BTreeMap<String, serde_json::Value>,
+    scope: &Scope,
+) -> Result<(), RegistrationError> {
+    for (claim, attribute) in mapping {
+        validate_claim_name(claim)
+            .and_then(|()| validate_attribute_name(attribute))
+            .map_err(|error| RegistrationError::new("claim_mapping", error.description()))?;
+    }
+    for (claim, value) in fixed {
+        validate_claim_name(claim)
+            .map_err(|error| RegistrationError::new("static_claims", error.description()))?;
+        if value.is_null() {
+            return Err(RegistrationError::new(
+                "static_claims",
+                format!("claim {claim}: null is not a value; leave the claim out"),
+            ));
+        }
+        if mapping.contains_key(claim) {
+            return Err(RegistrationError::new(
+                "static_claims",
+                format!("claim {claim} is also in claim_mapping"),
+            ));
+        }
+    }
+    let releases_claims = !mapping.is_empty() || !fixed.is_empty();
+    if releases_claims && !scope.contains(OPENID) {
+        let field = if mapping.is_empty() {
+            "static_claims"
+        } else {
+            "claim_mapping"
+        };
+        return Err(RegistrationError::new(
+            field,
+            "released only with openid, which the client's scope lacks",
+        ));
+    }
+    Ok(())
 }
 
 fn parse_uris(
@@ -258,6 +323,93 @@ mod tests {
     }
 
     #[test]
+    fn claim_rules() {
+        use SecretProvision::Given;
+        let claims = |mapping: &[(&str, &str)], fixed: &[(&str, serde_json::Value)]| {
+            let mut registration = web();
+            for (claim, attribute) in mapping {
+                registration
+                    .claim_mapping
+                    .insert((*claim).to_owned(), (*attribute).to_owned());
+            }
+            for (claim, value) in fixed {
+                registration
+                    .static_claims
+                    .insert((*claim).to_owned(), value.clone());
+            }
+            registration
+        };
+        let tenant = || ("tenant", serde_json::json!("acme"));
+        check(claims(&[("department", "department")], &[]), Given, None);
+        check(
+            claims(&[("https://example.com/team", "team")], &[tenant()]),
+            Given,
+            None,
+        );
+        check(
+            claims(&[("sub", "department")], &[]),
+            Given,
+            Some("claim_mapping"),
+        );
+        check(
+            claims(&[("groups", "team")], &[]),
+            Given,
+            Some("claim_mapping"),
+        );
+        check(
+            claims(&[("a b", "team")], &[]),
+            Given,
+            Some("claim_mapping"),
+        );
+        check(
+            claims(&[("team", "not an attribute")], &[]),
+            Given,
+            Some("claim_mapping"),
+        );
+        check(
+            claims(&[("team", "email")], &[]),
+            Given,
+            Some("claim_mapping"),
+        );
+        check(
+            claims(&[], &[("email", serde_json::json!("x"))]),
+            Given,
+            Some("static_claims"),
+        );
+        check(
+            claims(&[], &[("tenant", serde_json::Value::Null)]),
+            Given,
+            Some("static_claims"),
+        );
+        check(
+            claims(&[("tenant", "tenant")], &[tenant()]),
+            Given,
+            Some("static_claims"),
+        );
+        let mut without_openid = claims(&[], &[tenant()]);
+        without_openid.scope = Some("profile".into());
+        check(without_openid, Given, Some("static_claims"));
+        let mut groups = web();
+        groups.access_token_groups = true;
+        check(groups.clone(), Given, Some("access_token_groups"));
+        groups.scope = Some("openid groups".into());
+        check(groups, Given, None);
+    }
+
+    #[test]
+    fn claim_errors_name_the_field_and_the_claim() {
+        let mut registration = web();
+        registration
+            .claim_mapping
+            .insert("sub".into(), "department".into());
+        let error = registration.validate(SecretProvision::Given).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "claim_mapping: claim sub: the name of a claim the provider sets itself"
+        );
+    }
+
+    #[test]
     fn defaults() {
         let client = web().validate(SecretProvision::Given).unwrap();
         assert_eq!(client.auth_method, ClientAuthMethod::ClientSecretBasic);
@@ -270,6 +422,8 @@ mod tests {
             client.scope.to_string(),
             "email offline_access openid profile"
         );
+        assert!(client.claim_mapping.is_empty() && client.static_claims.is_empty());
+        assert!(!client.access_token_groups);
         let public = web().validate(SecretProvision::Absent).unwrap();
         assert!(public.is_public());
     }

@@ -180,6 +180,33 @@ pub fn validate_attribute_name(name: &str) -> Result<(), Error> {
     Ok(())
 }
 
+/// The longest claim name a client may map or set.
+pub const MAX_CLAIM_NAME: usize = 256;
+
+/// Checks the name of a claim a client maps from an attribute or sets to a fixed value: 1 to
+/// [`MAX_CLAIM_NAME`] characters without spaces or control characters (a short name such as `department`, or a
+/// collision-resistant URI such as `https://example.com/team`, RFC 7519 §4.2), and not a
+/// [reserved claim](RESERVED_CLAIMS).
+///
+/// # Errors
+/// `invalid_request` naming what is wrong.
+pub fn validate_claim_name(name: &str) -> Result<(), Error> {
+    let well_formed = !name.is_empty()
+        && name.len() <= MAX_CLAIM_NAME
+        && !name.chars().any(|c| c.is_whitespace() || c.is_control());
+    if !well_formed {
+        return Err(Error::invalid_request(format!(
+            "claim {name:?}: 1 to {MAX_CLAIM_NAME} characters without spaces or control characters"
+        )));
+    }
+    if RESERVED_CLAIMS.contains(&name) {
+        return Err(Error::invalid_request(format!(
+            "claim {name}: the name of a claim the provider sets itself"
+        )));
+    }
+    Ok(())
+}
+
 /// A change to a user's profile: what is `Some` or listed changes, the rest stays.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -278,6 +305,21 @@ mod tests {
         }
         assert!(validate_attribute_name("employee_number").is_ok());
         assert!(validate_attribute_name("urn:example:team").is_ok());
+    }
+
+    #[test]
+    fn claim_names_may_be_uris_but_not_reserved() {
+        for name in [
+            "department",
+            "https://example.com/team",
+            "urn:example:tenant",
+        ] {
+            assert!(validate_claim_name(name).is_ok(), "{name:?} is accepted");
+        }
+        let long = "x".repeat(MAX_CLAIM_NAME + 1);
+        for name in ["sub", "groups", "email", "nonce", "", "a b", "a\tb", &long] {
+            assert!(validate_claim_name(name).is_err(), "{name:?} is refused");
+        }
     }
 
     #[test]

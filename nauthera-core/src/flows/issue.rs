@@ -83,6 +83,7 @@ impl<S: Storage, C: Cache> Provider<S, C> {
             client_id: client.client_id.clone(),
             scope: scope.clone(),
             auth_time: grant.map(|(_, auth_time)| auth_time),
+            groups: None,
         })
     }
 
@@ -94,12 +95,15 @@ impl<S: Storage, C: Cache> Provider<S, C> {
         grant: &GrantContext<'_>,
         refresh: Option<RefreshToken>,
     ) -> Result<TokenResponse, Error> {
-        let claims = self.access_token_claims(
+        let mut claims = self.access_token_claims(
             grant.client,
             grant.subject.as_str(),
             grant.scope,
             Some((grant.grant_id, grant.auth_time)),
         )?;
+        claims.groups = self
+            .access_token_groups(grant.client, grant.subject, grant.scope)
+            .await?;
         let access_token = self.access_token(&claims)?;
         let id_token = if grant.scope.contains(OPENID) {
             Some(self.id_token(grant, &access_token).await?)
@@ -171,7 +175,9 @@ impl<S: Storage, C: Cache> Provider<S, C> {
             None => keys.default_signer()?,
         };
         let now = self.now();
-        let mut claims = self.released_claims(grant.user, grant.scope).await?;
+        let mut claims = self
+            .released_claims(grant.user, grant.scope, Some(grant.client))
+            .await?;
         let client_id = grant.client.client_id.as_str();
         let standard = serde_json::json!({
             "iss": self.config.issuer_str(),
@@ -238,6 +244,7 @@ mod tests {
             client_id: crate::types::ClientId::new("c"),
             scope: Scope::default(),
             auth_time: None,
+            groups: None,
         };
         assert_eq!(claims.grant_id(), Some(GrantId::new("grant1")));
     }

@@ -27,7 +27,8 @@ pub enum UserInfoError {
 }
 
 impl<S: Storage, C: Cache> Provider<S, C> {
-    /// Returns the claims of the access token's subject that its scope releases.
+    /// Returns the claims of the access token's subject that its scope releases to its client (see
+    /// [`crate::flows::claims`]).
     ///
     /// # Errors
     /// See [`UserInfoError`].
@@ -47,7 +48,10 @@ impl<S: Storage, C: Cache> Provider<S, C> {
             .find_user(&Subject::new(claims.sub.clone()))
             .await?
             .ok_or(UserInfoError::InvalidToken)?;
-        let mut out = self.released_claims(&user, &claims.scope).await?;
+        let client = self.client(&claims.client_id).await?;
+        let mut out = self
+            .released_claims(&user, &claims.scope, client.as_deref())
+            .await?;
         out.insert("sub".to_owned(), claims.sub.into());
         Ok(out)
     }

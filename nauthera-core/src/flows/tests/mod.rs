@@ -3,6 +3,7 @@
 
 mod account;
 mod accounts;
+mod claims;
 mod client_auth;
 mod people;
 mod sign_in;
@@ -130,11 +131,19 @@ impl Fixture {
 
     /// Submits the login form of a fresh authorization request of `client_id`.
     fn sign_in(&self, client_id: &str, username: &str, password: &str, ip: &str) -> SignInOutcome {
-        let outcome = block_on(
-            self.provider
-                .authorize(&Self::params(client_id), AuthorizeContext::default()),
-        )
-        .unwrap();
+        self.sign_in_with(&Self::params(client_id), username, password, ip)
+    }
+
+    /// Submits the login form of a fresh authorization request with `params`.
+    fn sign_in_with(
+        &self,
+        params: &AuthorizationParams,
+        username: &str,
+        password: &str,
+        ip: &str,
+    ) -> SignInOutcome {
+        let outcome =
+            block_on(self.provider.authorize(params, AuthorizeContext::default())).unwrap();
         let AuthorizeOutcome::Login(prompt) = outcome else {
             panic!("expected the login page, got {outcome:?}");
         };
@@ -157,12 +166,19 @@ impl Fixture {
 
     /// Signs `username` in through first-party consent and returns the session cookie and the code.
     fn code_for(&self, username: &str) -> (String, String) {
+        self.code_with_scope(username, "openid offline_access")
+    }
+
+    /// Signs `username` in to `web` for `scope`, consenting if asked; returns the session cookie and the code.
+    fn code_with_scope(&self, username: &str, scope: &str) -> (String, String) {
+        let mut params = Self::params("web");
+        params.scope = Some(scope.into());
         let SignInOutcome::SignedIn {
             session_cookie,
             next,
             ..
-        } = self.sign_in(
-            "web",
+        } = self.sign_in_with(
+            &params,
             username,
             &format!("{username}-password"),
             "192.0.2.1",
@@ -176,7 +192,7 @@ impl Fixture {
                     .unwrap()
                     .unwrap();
                 block_on(self.provider.authorize(
-                    &Self::params("web"),
+                    &params,
                     AuthorizeContext {
                         session: Some(session),
                         authenticated_now: true,

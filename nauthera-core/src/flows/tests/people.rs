@@ -22,10 +22,10 @@ fn groups_scope_releases_the_names_of_the_users_groups() {
         .unwrap()
         .unwrap();
     let with_groups = Scope::parse("openid groups").unwrap();
-    let claims = block_on(provider.released_claims(&alice, &with_groups)).unwrap();
+    let claims = block_on(provider.released_claims(&alice, &with_groups, None)).unwrap();
     assert_eq!(claims["groups"], serde_json::json!(["admins", "staff"]));
     let without = Scope::parse("openid profile").unwrap();
-    let claims = block_on(provider.released_claims(&alice, &without)).unwrap();
+    let claims = block_on(provider.released_claims(&alice, &without, None)).unwrap();
     assert!(
         !claims.contains_key("groups"),
         "no groups scope, no groups claim"
