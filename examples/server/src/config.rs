@@ -1,7 +1,7 @@
 //! The server's configuration: one TOML file (unknown keys rejected), `NAUTHERA_*` environment overrides, and
 //! `*_file` indirection for every secret.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -275,6 +275,16 @@ pub struct ClientSection {
     pub always_issue_refresh_token: bool,
     /// `RS256` for clients that only verify RS256 ID tokens.
     pub id_token_signed_response_alg: Option<String>,
+    /// Claims taken from user attributes, claim name to attribute name, released in ID tokens and userinfo.
+    #[serde(default)]
+    pub claim_mapping: BTreeMap<String, String>,
+    /// Claims with fixed values, released in ID tokens and userinfo (TOML dates and times become RFC 3339
+    /// strings).
+    #[serde(default)]
+    pub static_claims: BTreeMap<String, toml::Value>,
+    /// Put `groups` in access tokens when the `groups` scope is granted.
+    #[serde(default)]
+    pub access_token_groups: bool,
 }
 
 /// `[[users]]`: development users.
@@ -462,6 +472,17 @@ impl ClientSection {
         registration
             .id_token_signed_response_alg
             .clone_from(&self.id_token_signed_response_alg);
+        registration.claim_mapping.clone_from(&self.claim_mapping);
+        for (claim, value) in &self.static_claims {
+            let value = json_value(value).ok_or_else(|| {
+                ConfigError::Invalid(format!(
+                    "client {}: static_claims: claim {claim}: nan and inf are not JSON numbers",
+                    self.client_id
+                ))
+            })?;
+            registration.static_claims.insert(claim.clone(), value);
+        }
+        registration.access_token_groups = self.access_token_groups;
         let provision = if secret.is_some() {
             SecretProvision::Given
         } else {
@@ -500,6 +521,25 @@ impl UserSection {
 /// [`ConfigError::Invalid`] for names other than ES256, EdDSA and RS256.
 pub fn parse_algorithm(name: &str) -> Result<Algorithm, ConfigError> {
     Algorithm::parse(name).ok_or_else(|| ConfigError::Invalid(format!("unknown algorithm {name}")))
+}
+
+/// A TOML value as JSON: dates and times become their RFC 3339 text; `None` for a float JSON cannot hold
+/// (`nan`, `inf`).
+fn json_value(value: &toml::Value) -> Option<serde_json::Value> {
+    Some(match value {
+        toml::Value::String(text) => text.clone().into(),
+        toml::Value::Integer(number) => (*number).into(),
+        toml::Value::Float(number) => serde_json::Number::from_f64(*number)?.into(),
+        toml::Value::Boolean(flag) => (*flag).into(),
+        toml::Value::Datetime(datetime) => datetime.to_string().into(),
+        toml::Value::Array(items) => items.iter().map(json_value).collect::<Option<_>>()?,
+        toml::Value::Table(table) => serde_json::Value::Object(
+            table
+                .iter()
+                .map(|(key, item)| Some((key.clone(), json_value(item)?)))
+                .collect::<Option<_>>()?,
+        ),
+    })
 }
 
 /// A secret given inline or by file (trailing newline trimmed). Warns when the file is readable by others.
@@ -625,6 +665,9 @@ mod tests {
             first_party: false,
             always_issue_refresh_token: false,
             id_token_signed_response_alg: None,
+            claim_mapping: BTreeMap::new(),
+            static_claims: BTreeMap::new(),
+            access_token_groups: false,
         };
         let (client, secret) = section.to_client().unwrap();
         assert_eq!(secret.as_deref(), Some("from-file"));
@@ -640,7 +683,7 @@ mod tests {
             .to_client()
             .unwrap();
         type Mutation = fn(&mut ClientSection);
-        let cases: [(Mutation, &str); 4] = [
+        let cases: [(Mutation, &str); 7] = [
             (
                 |client| client.auth_method = Some(ClientAuthMethod::None),
                 "client web: client_secret:",
@@ -660,6 +703,22 @@ mod tests {
                 |client| client.id_token_signed_response_alg = Some("HS256".into()),
                 "client web: id_token_signed_response_alg:",
             ),
+            (
+                |client| {
+                    client.claim_mapping.insert("email".into(), "mail".into());
+                },
+                "client web: claim_mapping: claim email:",
+            ),
+            (
+                |client| {
+                    client.static_claims.insert("sub".into(), "x".into());
+                },
+                "client web: static_claims: claim sub:",
+            ),
+            (
+                |client| client.access_token_groups = true,
+                "client web: access_token_groups:",
+            ),
         ];
         for (mutate, expected) in cases {
             let mut config = ServerConfig::parse(text).unwrap();
@@ -667,6 +726,34 @@ mod tests {
             let error = config.clients[0].to_client().unwrap_err();
             assert!(error.to_string().contains(expected), "{error}");
         }
+    }
+
+    #[test]
+    fn claim_settings_reach_the_client() {
+        let text = "version = 1\nissuer = \"https://x\"\n[storage]\nurl = \"sqlite::memory:\"\n\
+            [[clients]]\nclient_id = \"web\"\nsecret = \"s\"\nredirect_uris = [\"https://rp.example/cb\"]\n\
+            scope = \"openid groups\"\n\
+            claim_mapping = { department = \"department\", \"https://example.com/team\" = \"team\" }\n\
+            static_claims = { tenant = \"acme\", tier = 2, regions = [\"eu\"], since = 2024-05-01 }\n\
+            access_token_groups = true\n";
+        let (client, _) = ServerConfig::parse(text).unwrap().clients[0]
+            .to_client()
+            .unwrap();
+        assert_eq!(client.claim_mapping["https://example.com/team"], "team");
+        assert_eq!(
+            serde_json::to_value(&client.static_claims).unwrap(),
+            serde_json::json!({ "tenant": "acme", "tier": 2, "regions": ["eu"], "since": "2024-05-01" })
+        );
+        assert!(client.access_token_groups);
+        let error = ServerConfig::parse(&text.replace("tier = 2", "tier = nan"))
+            .unwrap()
+            .clients[0]
+            .to_client()
+            .unwrap_err();
+        assert!(
+            error.to_string().contains("static_claims: claim tier"),
+            "{error}"
+        );
     }
 
     /// The configuration the Kubernetes operator renders into its ConfigMap must be accepted as it is, with the

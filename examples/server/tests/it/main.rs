@@ -9,6 +9,7 @@
 )]
 
 mod admin;
+mod claims;
 mod cli;
 mod client_credentials;
 mod code_flow;
