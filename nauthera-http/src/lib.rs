@@ -26,6 +26,7 @@ mod cookies;
 mod endpoints;
 mod error;
 mod extract;
+pub mod i18n;
 mod middleware;
 mod pages;
 mod state;
@@ -40,7 +41,9 @@ use nauthera_core::{Cache, Provider, Storage};
 pub use client_ip::TrustedProxy;
 pub use middleware::PathOnlySpan;
 
-use crate::endpoints::{authorize, consent, end_session, login, metadata, token, userinfo};
+use crate::endpoints::{
+    account, authorize, consent, end_session, login, metadata, token, userinfo,
+};
 use crate::state::AppState;
 
 /// Limits and tuning of the HTTP layer. Password hashing and throttling are the provider's
@@ -83,6 +86,14 @@ pub fn router<S: Storage, C: Cache>(provider: Arc<Provider<S, C>>, options: Http
             get(authorize::get::<S, C>).post(authorize::post::<S, C>),
         )
         .route(paths::LOGIN, post(login::post::<S, C>))
+        .route(paths::ACCOUNT, get(account::page::<S, C>))
+        .route(account::PASSWORD, post(account::password::<S, C>))
+        .route(account::REVOKE, post(account::revoke::<S, C>))
+        .route(account::LANGUAGE, post(account::language::<S, C>))
+        .route(
+            account::SIGN_OUT_EVERYWHERE,
+            post(account::sign_out_everywhere::<S, C>),
+        )
         .route(paths::CONSENT, post(consent::post::<S, C>))
         .route(paths::TOKEN, post(token::token::<S, C>))
         .route(paths::INTROSPECT, post(token::introspect::<S, C>))
@@ -97,6 +108,10 @@ pub fn router<S: Storage, C: Cache>(provider: Arc<Provider<S, C>>, options: Http
         )
         .route(paths::LIVENESS, get(metadata::liveness))
         .route(paths::READINESS, get(metadata::readiness::<S, C>))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&state.localizer),
+            pages::localize,
+        ))
         .with_state(state);
     middleware::apply(routes, options.max_body_bytes)
 }

@@ -5,19 +5,24 @@ use std::sync::Arc;
 use nauthera_core::{Cache, Provider, Storage};
 
 use crate::client_ip::TrustedProxy;
+use crate::i18n::Localizer;
 
 /// The provider and the settings the HTTP layer applies around it.
 pub(crate) struct AppState<S, C> {
     pub(crate) provider: Arc<Provider<S, C>>,
     /// Reverse proxies whose `X-Forwarded-For` is believed.
     pub(crate) trusted_proxies: Vec<TrustedProxy>,
+    /// The pages' languages.
+    pub(crate) localizer: Arc<Localizer>,
 }
 
 impl<S: Storage, C: Cache> AppState<S, C> {
     pub(crate) fn new(provider: Arc<Provider<S, C>>, trusted_proxies: Vec<TrustedProxy>) -> Self {
+        let localizer = Arc::new(Localizer::new(&provider.config().ui_locales));
         Self {
             provider,
             trusted_proxies,
+            localizer,
         }
     }
 

@@ -79,8 +79,10 @@ const ALLOWED: &[(&str, Edge, &[&str])] = &[
         "nauthera-http",
         Edge::Normal,
         &[
+            "askama",
             "axum",
             "base64",
+            "fluent-bundle",
             "http",
             "nauthera-core",
             "serde",
@@ -90,6 +92,7 @@ const ALLOWED: &[(&str, Edge, &[&str])] = &[
             "tower",
             "tower-http",
             "tracing",
+            "unic-langid",
             "url",
         ],
     ),

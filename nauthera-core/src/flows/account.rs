@@ -65,7 +65,38 @@ pub enum PasswordChange {
     Refused(PasswordChangeFailure),
 }
 
+/// What the account forms' CSRF tokens are issued for (bound to the session id).
+const ACCOUNT_FORM: &str = "account";
+
 impl<S: Storage, C: Cache> Provider<S, C> {
+    /// The CSRF token of the account page's forms, bound to the browser session.
+    pub fn account_csrf_token(&self, session: &BrowserSession) -> String {
+        self.session_keys()
+            .csrf_token(ACCOUNT_FORM, session.sid.as_str())
+    }
+
+    /// Checks the CSRF token of a submitted account form.
+    ///
+    /// # Errors
+    /// `invalid_request` when it is missing or wrong.
+    pub fn check_account_form(
+        &self,
+        session: &BrowserSession,
+        csrf_token: Option<&str>,
+    ) -> Result<(), Error> {
+        let valid = csrf_token.is_some_and(|token| {
+            self.session_keys()
+                .verify_csrf(ACCOUNT_FORM, session.sid.as_str(), token)
+        });
+        if valid {
+            Ok(())
+        } else {
+            Err(Error::invalid_request(
+                "the CSRF token is missing or invalid; reload the page",
+            ))
+        }
+    }
+
     /// The account page of the session's user; `None` when the user is gone.
     ///
     /// # Errors

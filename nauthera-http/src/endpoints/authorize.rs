@@ -6,16 +6,18 @@ use axum::response::{IntoResponse, Redirect, Response};
 use http::{HeaderMap, HeaderValue, header};
 use nauthera_core::discovery::paths;
 use nauthera_core::error::Error;
-use nauthera_core::flows::authorize::{AuthorizationParams, AuthorizeContext, AuthorizeOutcome};
+use nauthera_core::flows::authorize::{
+    AuthorizationParams, AuthorizeContext, AuthorizeOutcome, Prompt,
+};
 use nauthera_core::random::identifier;
-use nauthera_core::session::BrowserSession;
+use nauthera_core::session::{BrowserSession, Destination};
 use nauthera_core::sign_in::SignInFailure;
 use nauthera_core::{Cache, Storage};
 
 use crate::cookies::{self, CSRF_COOKIE, SESSION_COOKIE};
 use crate::error::html_error;
 use crate::extract;
-use crate::pages::{self, consent_page, login_page};
+use crate::pages::{self, LoginProblem, consent_page, login_page};
 use crate::state::Shared;
 
 /// `GET /authorize`.
@@ -56,7 +58,7 @@ async fn start<S: Storage, C: Cache>(
         ..AuthorizeContext::default()
     };
     match state.provider.authorize(params, context).await {
-        Ok(outcome) => render(state, headers, outcome, session.as_ref(), None),
+        Ok(outcome) => render(state, headers, outcome, session.as_ref(), None).await,
         Err(error) => html_error(&error),
     }
 }
@@ -80,21 +82,20 @@ pub(crate) struct LoginError<'a> {
 }
 
 impl LoginError<'_> {
-    /// The message the login page shows. None reveals whether the account exists.
-    fn message(&self) -> String {
+    /// What the login page says. None reveals whether the account exists.
+    fn problem(&self) -> LoginProblem {
         match self.failure {
-            SignInFailure::Throttled { retry_after } => format!(
-                "Too many failed sign-in attempts. Try again in {} seconds.",
-                retry_after.as_secs().max(1)
-            ),
-            SignInFailure::Busy { .. } => "The server is busy. Try again in a moment.".to_owned(),
-            _ => "The username or password is incorrect.".to_owned(),
+            SignInFailure::Throttled { retry_after } => {
+                LoginProblem::Throttled(retry_after.as_secs().max(1))
+            }
+            SignInFailure::Busy { .. } => LoginProblem::Busy,
+            _ => LoginProblem::Credentials,
         }
     }
 }
 
 /// Turns an authorization outcome into a response. `login_error` is shown on a re-rendered login page.
-pub(crate) fn render<S: Storage, C: Cache>(
+pub(crate) async fn render<S: Storage, C: Cache>(
     state: &Shared<S, C>,
     headers: &HeaderMap,
     outcome: AuthorizeOutcome,
@@ -104,39 +105,7 @@ pub(crate) fn render<S: Storage, C: Cache>(
     match outcome {
         AuthorizeOutcome::Redirect(url) => Redirect::to(url.as_str()).into_response(),
         AuthorizeOutcome::ErrorPage(error) => html_error(&error),
-        AuthorizeOutcome::Login(prompt) => {
-            let config = state.provider.config();
-            let (csrf_cookie, new_cookie) = match cookies::read(config, headers, CSRF_COOKIE) {
-                Some(existing) if !existing.is_empty() => (existing.to_owned(), false),
-                _ => match identifier(state.provider.random()) {
-                    Ok(fresh) => (fresh, true),
-                    Err(error) => return html_error(&error),
-                },
-            };
-            let csrf_token = state
-                .provider
-                .session_keys()
-                .csrf_token("login", &csrf_cookie);
-            let action = state.action(paths::LOGIN);
-            let (username, error) = match &login_error {
-                Some(error) => (Some(error.username), Some(error.message())),
-                None => (prompt.login_hint.as_deref(), None),
-            };
-            let mut response = login_page(&pages::LoginView {
-                action: &action,
-                client_name: &prompt.client_name,
-                interaction: &prompt.interaction,
-                csrf_token: &csrf_token,
-                username,
-                error: error.as_deref(),
-            });
-            if new_cookie
-                && let Some(cookie) = cookies::set(config, CSRF_COOKIE, &csrf_cookie, 3600)
-            {
-                response.headers_mut().append(header::SET_COOKIE, cookie);
-            }
-            response
-        }
+        AuthorizeOutcome::Login(prompt) => login(state, headers, prompt, login_error),
         AuthorizeOutcome::Consent(prompt) => {
             let Some(session) = session else {
                 return html_error(&Error::invalid_request("the session is missing"));
@@ -145,17 +114,63 @@ pub(crate) fn render<S: Storage, C: Cache>(
                 .provider
                 .session_keys()
                 .csrf_token("consent", session.sid.as_str());
-            let action = state.action(paths::CONSENT);
-            consent_page(&pages::ConsentView {
-                action: &action,
-                client_name: &prompt.client_name,
-                scope: &prompt.scope,
-                interaction: &prompt.interaction,
-                csrf_token: &csrf_token,
-            })
+            let preference = match state.provider.preferred_language(session).await {
+                Ok(preference) => preference,
+                Err(error) => return html_error(&error),
+            };
+            let view = pages::ConsentView {
+                action: state.action(paths::CONSENT),
+                client_name: prompt.client_name,
+                scope: prompt.scope,
+                interaction: prompt.interaction,
+                csrf_token,
+            };
+            consent_page(view, prompt.ui_locales, preference)
         }
         _ => html_error(&Error::Crypto("unknown authorization outcome")),
     }
+}
+
+/// The login page of `prompt`, with a CSRF cookie for the browser when it has none.
+pub(crate) fn login<S: Storage, C: Cache>(
+    state: &Shared<S, C>,
+    headers: &HeaderMap,
+    prompt: Prompt,
+    login_error: Option<LoginError<'_>>,
+) -> Response {
+    let config = state.provider.config();
+    let (csrf_cookie, new_cookie) = match cookies::read(config, headers, CSRF_COOKIE) {
+        Some(existing) if !existing.is_empty() => (existing.to_owned(), false),
+        _ => match identifier(state.provider.random()) {
+            Ok(fresh) => (fresh, true),
+            Err(error) => return html_error(&error),
+        },
+    };
+    let csrf_token = state
+        .provider
+        .session_keys()
+        .csrf_token("login", &csrf_cookie);
+    let (username, problem) = match &login_error {
+        Some(error) => (error.username.to_owned(), Some(error.problem())),
+        None => (prompt.login_hint.clone().unwrap_or_default(), None),
+    };
+    let client_name = match prompt.destination {
+        Destination::Account => None,
+        _ => Some(prompt.client_name),
+    };
+    let view = pages::LoginView {
+        action: state.action(paths::LOGIN),
+        client_name,
+        interaction: prompt.interaction,
+        csrf_token,
+        username,
+        problem,
+    };
+    let mut response = login_page(view, prompt.ui_locales);
+    if new_cookie && let Some(cookie) = cookies::set(config, CSRF_COOKIE, &csrf_cookie, 3600) {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    response
 }
 
 /// Adds a `Set-Cookie` header to a response.

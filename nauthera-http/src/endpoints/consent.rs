@@ -63,7 +63,7 @@ pub(crate) async fn post<S: Storage, C: Cache>(
         consent: Some(consent),
     };
     match provider.authorize(&interaction.params, context).await {
-        Ok(outcome) => render(&state, &headers, outcome, Some(&session), None),
+        Ok(outcome) => render(&state, &headers, outcome, Some(&session), None).await,
         Err(error) => html_error(&error),
     }
 }

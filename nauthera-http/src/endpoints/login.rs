@@ -63,7 +63,10 @@ pub(crate) async fn post<S: Storage, C: Cache>(
                 &session_cookie,
                 config.session_lifetime.as_secs(),
             );
-            with_cookie(render(&state, &headers, next, Some(&session), None), cookie)
+            with_cookie(
+                render(&state, &headers, next, Some(&session), None).await,
+                cookie,
+            )
         }
         Ok(SignInOutcome::Retry { next, failure }) => {
             let (status, retry_after) = match failure {
@@ -79,7 +82,7 @@ pub(crate) async fn post<S: Storage, C: Cache>(
                 username: &username,
                 failure,
             };
-            let mut response = render(&state, &headers, next, None, Some(error));
+            let mut response = render(&state, &headers, next, None, Some(error)).await;
             *response.status_mut() = status;
             with_retry_after(response, retry_after)
         }

@@ -1,5 +1,6 @@
 //! One module per endpoint.
 
+pub(crate) mod account;
 pub(crate) mod authorize;
 pub(crate) mod consent;
 pub(crate) mod end_session;

@@ -4,17 +4,15 @@ use axum::response::Response;
 use http::StatusCode;
 use nauthera_core::flows::end_session::EndSessionParams;
 
-use super::{escape, hidden, page};
+use super::{View, deferred};
 
 /// An error page: shown instead of redirecting when the client or redirect URI cannot be trusted.
 pub(crate) fn error_page(status: StatusCode, code: &str, description: &str) -> Response {
-    let body = format!(
-        "<p class=\"error\">{}</p><p>Error code: <code>{}</code></p>\
-         <p>Return to the application and try again.</p>",
-        escape(description),
-        escape(code)
-    );
-    page(status, "Something went wrong", &body)
+    let view = View::Error {
+        code: code.to_owned(),
+        description: description.to_owned(),
+    };
+    deferred(status, view, None, None)
 }
 
 /// Asks the end-user to confirm logging out.
@@ -24,34 +22,27 @@ pub(crate) fn logout_confirm_page(
     client_name: Option<&str>,
     csrf_token: &str,
 ) -> Response {
-    let mut fields = hidden("csrf_token", csrf_token);
     let pairs = [
         ("id_token_hint", &params.id_token_hint),
         ("client_id", &params.client_id),
         ("post_logout_redirect_uri", &params.post_logout_redirect_uri),
         ("state", &params.state),
+        ("ui_locales", &params.ui_locales),
     ];
-    for (name, value) in pairs {
-        if let Some(value) = value {
-            fields.push_str(&hidden(name, value));
-        }
-    }
-    let from = client_name
-        .map(|name| format!(" from <strong>{}</strong>", escape(name)))
-        .unwrap_or_default();
-    let body = format!(
-        "<p>Do you want to sign out{from}?</p><form method=\"post\" action=\"{action}\">{fields}\
-         <button type=\"submit\" name=\"confirm\" value=\"yes\">Sign out</button></form>",
-        action = escape(action),
-    );
-    page(StatusCode::OK, "Sign out", &body)
+    let fields = pairs
+        .into_iter()
+        .filter_map(|(name, value)| Some((name.to_owned(), value.clone()?)))
+        .collect();
+    let view = View::LogoutConfirm {
+        action: action.to_owned(),
+        fields,
+        client_name: client_name.map(str::to_owned),
+        csrf_token: csrf_token.to_owned(),
+    };
+    deferred(StatusCode::OK, view, params.ui_locales.clone(), None)
 }
 
 /// Shown after logout when there is no post-logout redirect.
 pub(crate) fn logged_out_page() -> Response {
-    page(
-        StatusCode::OK,
-        "Signed out",
-        "<p>You have been signed out.</p>",
-    )
+    deferred(StatusCode::OK, View::LoggedOut, None, None)
 }

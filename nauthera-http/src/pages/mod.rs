@@ -1,68 +1,149 @@
 //! Server-rendered HTML pages. They work as plain forms without JavaScript; every form carries a CSRF token.
+//!
+//! Handlers describe a page ([`View`]) and the language hints they know (the authorization request's
+//! `ui_locales`, the signed-in user's preference); [`localize`], a middleware around every route, picks the
+//! language with the request's `ui_locales` and `Accept-Language` (core's [`LanguageSources`]) and renders the
+//! page's askama template with that language's Fluent messages. Templates escape everything they print.
 
+mod account;
 mod consent;
 mod login;
 mod messages;
+mod templates;
 
+pub(crate) use account::{
+    AccountActions, AccountView, Application, Done, PasswordProblem, account_page,
+};
 pub(crate) use consent::{ConsentView, consent_page};
-pub(crate) use login::{LoginView, login_page};
+pub(crate) use login::{LoginProblem, LoginView, login_page};
 pub(crate) use messages::{error_page, logged_out_page, logout_confirm_page};
 
-use axum::response::{Html, IntoResponse, Response};
-use http::StatusCode;
+use std::sync::Arc;
 
-/// Escapes text for HTML element content and double-quoted attribute values.
-pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
-            _ => out.push(c),
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use http::{HeaderValue, StatusCode, header};
+use nauthera_core::locale::LanguageSources;
+use serde::Deserialize;
+
+use crate::i18n::Localizer;
+
+/// A page, described by its handler and rendered by [`localize`].
+#[derive(Debug)]
+pub(crate) enum View {
+    /// The login form.
+    Login(LoginView),
+    /// The consent form.
+    Consent(ConsentView),
+    /// An error shown instead of a redirect.
+    Error {
+        /// The OAuth error code.
+        code: String,
+        /// What went wrong (core's description).
+        description: String,
+    },
+    /// The logout confirmation.
+    LogoutConfirm {
+        /// The form's target.
+        action: String,
+        /// The end-session parameters carried through.
+        fields: Vec<(String, String)>,
+        /// The client that asked, if known.
+        client_name: Option<String>,
+        /// The CSRF token.
+        csrf_token: String,
+    },
+    /// After logout.
+    LoggedOut,
+    /// The account pages.
+    Account(Box<AccountView>),
+}
+
+/// A page and the language hints its handler knows.
+#[derive(Debug)]
+pub(crate) struct Page {
+    view: View,
+    ui_locales: Option<String>,
+    preference: Option<String>,
+}
+
+/// The page a response still has to render (a response extension, so it must be `Clone`).
+#[derive(Clone, Debug)]
+struct Deferred(Arc<Page>);
+
+/// A response of `status` that [`localize`] turns into `view`, rendered in the language the hints and the
+/// request choose.
+pub(crate) fn deferred(
+    status: StatusCode,
+    view: View,
+    ui_locales: Option<String>,
+    preference: Option<String>,
+) -> Response {
+    let page = Page {
+        view,
+        ui_locales,
+        preference,
+    };
+    let mut response = status.into_response();
+    response.extensions_mut().insert(Deferred(Arc::new(page)));
+    response
+}
+
+#[derive(Deserialize)]
+struct LocaleQuery {
+    ui_locales: Option<String>,
+}
+
+/// Renders the page a handler described, in the request's language (see the module documentation).
+pub(crate) async fn localize(
+    State(localizer): State<Arc<Localizer>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let accept_language = request
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned);
+    let query_locales = request
+        .uri()
+        .query()
+        .and_then(|query| serde_urlencoded::from_str::<LocaleQuery>(query).ok())
+        .and_then(|query| query.ui_locales);
+    let mut response = next.run(request).await;
+    let Some(Deferred(page)) = response.extensions_mut().remove::<Deferred>() else {
+        return response;
+    };
+    let spoken = localizer.spoken();
+    let sources = LanguageSources {
+        ui_locales: page.ui_locales.as_deref().or(query_locales.as_deref()),
+        preference: page.preference.as_deref(),
+        accept_language: accept_language.as_deref(),
+    };
+    let language = sources.choose(&spoken, &spoken[0]);
+    let translator = localizer.translator(language);
+    match templates::render(&page.view, translator) {
+        Ok(html) => {
+            *response.body_mut() = Body::from(html);
+            let headers = response.headers_mut();
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            );
+            if let Ok(language) = HeaderValue::from_str(translator.language()) {
+                headers.insert(header::CONTENT_LANGUAGE, language);
+            }
+            response
         }
-    }
-    out
-}
-
-/// Wraps a page body in the common layout.
-pub(crate) fn page(status: StatusCode, title: &str, body: &str) -> Response {
-    let html = format!(
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{title}</title><style>{STYLE}</style></head>\
-         <body><main><h1>{title}</h1>{body}</main></body></html>",
-        title = escape(title),
-    );
-    (status, Html(html)).into_response()
-}
-
-/// A hidden form field.
-pub(crate) fn hidden(name: &str, value: &str) -> String {
-    format!(
-        "<input type=\"hidden\" name=\"{}\" value=\"{}\">",
-        escape(name),
-        escape(value)
-    )
-}
-
-const STYLE: &str = "body{font-family:system-ui,sans-serif;background:#f4f5f7;margin:0}\
-main{max-width:26rem;margin:4rem auto;background:#fff;padding:2rem;border-radius:8px;\
-box-shadow:0 1px 4px rgba(0,0,0,.15)}h1{font-size:1.4rem;margin-top:0}label{display:block;margin:.8rem 0 .2rem}\
-input[type=text],input[type=password]{width:100%;padding:.5rem;box-sizing:border-box}\
-button{margin-top:1rem;padding:.5rem 1rem;margin-right:.5rem}.error{color:#b00020}ul{padding-left:1.2rem}";
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escape_neutralises_markup() {
-        assert_eq!(
-            escape("<a href=\"x\">'&'</a>"),
-            "&lt;a href=&quot;x&quot;&gt;&#x27;&amp;&#x27;&lt;/a&gt;"
-        );
+        Err(error) => {
+            tracing::error!(%error, "a page did not render");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the page could not be rendered",
+            )
+                .into_response()
+        }
     }
 }
